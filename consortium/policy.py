@@ -1,0 +1,170 @@
+"""Who may do what: the one place that decides, used by pages, admin, API and services.
+
+An *actor* is either a Django user (anonymous or signed in) or an `ApiKeyActor`, the
+stand-in for a partner system that authenticated with a member library's API key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from .choices import ApiScope, Role, StaffRole
+
+if TYPE_CHECKING:
+    from .models import ApiKey, Library
+
+
+@dataclass(frozen=True)
+class ApiKeyActor:
+    """A partner system acting with one library's key; has no person behind it."""
+
+    api_key: ApiKey
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_staff = False
+    is_superuser = False
+    pk = None
+    id = None
+
+    @property
+    def library_id(self) -> int:
+        return self.api_key.library_id
+
+    @property
+    def can_write(self) -> bool:
+        return self.api_key.scope == ApiScope.READ_WRITE
+
+    def __str__(self) -> str:
+        return f"API key {self.api_key.prefix}"
+
+
+def is_api_key(actor) -> bool:
+    return isinstance(actor, ApiKeyActor)
+
+
+def person(actor):
+    """The user behind an actor, for audit columns; None for anonymous users and API keys."""
+    if actor is None or is_api_key(actor) or not getattr(actor, "is_authenticated", False):
+        return None
+    return actor
+
+
+def role_of(actor) -> str | None:
+    if actor is None or is_api_key(actor) or not getattr(actor, "is_authenticated", False):
+        return None
+    if actor.is_superuser:
+        return Role.ADMINISTRATOR
+    profile = getattr(actor, "profile", None)
+    return profile.role if profile is not None else None
+
+
+def is_administrator(actor) -> bool:
+    return role_of(actor) == Role.ADMINISTRATOR
+
+
+def is_coordinator(actor) -> bool:
+    """Coordinators (and administrators) act for the whole consortium."""
+    return role_of(actor) in (Role.COORDINATOR, Role.ADMINISTRATOR)
+
+
+# Consortium staff see everything; kept as a separate name because querysets read better with it.
+is_consortium_staff = is_coordinator
+
+
+def is_student(actor) -> bool:
+    return role_of(actor) == Role.STUDENT
+
+
+def _membership_ids(actor, *, write: bool) -> set[int]:
+    from .models import Membership
+
+    memberships = Membership.objects.filter(user=actor)
+    if write:
+        memberships = memberships.filter(role=StaffRole.LIBRARIAN)
+    return set(memberships.values_list("library_id", flat=True))
+
+
+def library_ids_for(actor) -> set[int]:
+    """Libraries whose staff data the actor may read: own staff memberships, or the key's library."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return set()
+    if is_api_key(actor):
+        return {actor.library_id}
+    return _membership_ids(actor, write=False)
+
+
+def staff_library_ids(actor) -> set[int]:
+    """Libraries the actor may change data of (librarian role, or a read-write key)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return set()
+    if is_api_key(actor):
+        return {actor.library_id} if actor.can_write else set()
+    return _membership_ids(actor, write=True)
+
+
+def school_id_of(actor) -> int | None:
+    """A student's school."""
+    if role_of(actor) != Role.STUDENT:
+        return None
+    return actor.profile.school_id
+
+
+def is_librarian_of(actor, library: Library | int) -> bool:
+    library_id = library if isinstance(library, int) else library.pk
+    return library_id in staff_library_ids(actor)
+
+
+def is_staff_of(actor, library: Library | int) -> bool:
+    library_id = library if isinstance(library, int) else library.pk
+    return library_id in library_ids_for(actor)
+
+
+# --- library data -----------------------------------------------------------------------
+
+def can_edit_library(actor, library: Library) -> bool:
+    """A librarian changes only their own library; coordinators change any."""
+    return is_coordinator(actor) or is_librarian_of(actor, library)
+
+
+def can_manage_membership(actor) -> bool:
+    """Admitting, suspending and removing members is for coordinators."""
+    return is_coordinator(actor)
+
+
+def can_manage_api_keys(actor, library: Library) -> bool:
+    """Keys are managed by the library's own librarians (never by a key)."""
+    return not is_api_key(actor) and (is_librarian_of(actor, library) or is_administrator(actor))
+
+
+def can_see_people_of(actor, library: Library) -> bool:
+    """Staff lists and student lists of a school."""
+    return is_coordinator(actor) or is_staff_of(actor, library)
+
+
+# --- helpers that raise ---------------------------------------------------------------
+
+def ensure(allowed: bool, message: str | None = None) -> None:
+    if not allowed:
+        raise PermissionDenied(message or _("You are not allowed to do this."))
+
+
+def ensure_can_edit_library(actor, library: Library) -> None:
+    ensure(can_edit_library(actor, library), _("Only this library's librarians or a coordinator may change it."))
+
+
+def ensure_can_write_for(actor, library: Library | int) -> None:
+    """Writes on a library's data (holdings, requests): its librarians, its read-write key, coordinators."""
+    if is_api_key(actor) and not actor.can_write:
+        raise PermissionDenied(_("This API key is read-only."))
+    library_id = library if isinstance(library, int) else library.pk
+    if is_api_key(actor):
+        ensure(actor.library_id == library_id, _("This API key belongs to another library."))
+        return
+    ensure(is_coordinator(actor) or is_librarian_of(actor, library_id),
+           _("Only this library's librarians may do this."))

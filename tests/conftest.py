@@ -1,0 +1,62 @@
+"""Personas shared by every test module (Healthchecks' alice/bob style)."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from consortium.choices import ApiScope, StaffRole
+from consortium.services import api_key_create
+
+from .factories import LibraryFactory, make_coordinator, make_librarian, make_student
+
+
+@pytest.fixture
+def school(db):
+    return LibraryFactory(name="SMA Negeri 1 Medan", code="SMAN1MDN", npsn="10210872")
+
+
+@pytest.fixture
+def other_school(db):
+    return LibraryFactory(name="SMP Negeri 7 Medan", code="SMPN7MDN", npsn="10210607", level="smp")
+
+
+@pytest.fixture
+def librarian(school):
+    return make_librarian(school, username="rosmawati", first_name="Rosmawati", last_name="Siregar")
+
+
+@pytest.fixture
+def readonly_staff(school):
+    return make_librarian(school, username="assistant", staff_role=StaffRole.ASSISTANT)
+
+
+@pytest.fixture
+def outsider(other_school):
+    """A librarian of another school."""
+    return make_librarian(other_school, username="lamhot")
+
+
+@pytest.fixture
+def student(school):
+    return make_student(school, username="dimas")
+
+
+@pytest.fixture
+def coordinator(db):
+    return make_coordinator(username="koordinator")
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def read_key(school, librarian):
+    key, raw = api_key_create(library=school, name="read key", scope=ApiScope.READ, by=librarian)
+    return raw
+
+
+@pytest.fixture
+def write_key(school, librarian):
+    key, raw = api_key_create(library=school, name="sync", scope=ApiScope.READ_WRITE, by=librarian)
+    return raw
