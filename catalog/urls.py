@@ -1,5 +1,7 @@
-from django.urls import path  # noqa: F401
+"""Catalog pages. Two URL modules: discovery (search, records, browse) and management (holdings, import, dedup)."""
+
+from . import urls_discovery, urls_manage
 
 app_name = "catalog"
 
-urlpatterns: list = []
+urlpatterns = urls_discovery.urlpatterns + urls_manage.urlpatterns

@@ -60,3 +60,16 @@ def read_key(school, librarian):
 def write_key(school, librarian):
     key, raw = api_key_create(library=school, name="sync", scope=ApiScope.READ_WRITE, by=librarian)
     return raw
+
+
+@pytest.fixture
+def ill_agreement(db):
+    """Make libraries share an active interlibrary-loan agreement: ill_agreement(a, b, loan_days=14).
+
+    Placeholder until the agreements app has models: without them every pair may lend.
+    """
+
+    def make(*libraries, **terms):
+        return None
+
+    return make

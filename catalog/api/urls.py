@@ -1,6 +1,5 @@
-from rest_framework.routers import DefaultRouter
+"""Catalog API: /api/v1/records/, /api/v1/holdings/ (urls_manage) and /api/v1/search/ (urls_discovery)."""
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
+from . import urls_discovery, urls_manage
 
-urlpatterns = router.urls
+urlpatterns = urls_manage.urlpatterns + urls_discovery.urlpatterns

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from consortium import demo
 
 # Each app may add its part of the demo in <app>/demo.py with a seed(stdout) function.
-APP_SEEDERS = ["catalog.demo", "loans.demo", "agreements.demo"]
+APP_SEEDERS = ["catalog.demo", "agreements.demo", "loans.demo"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consortium.models import Library
+
+from .choices import Acquisition, HoldingStatus, ImportStatus, MaterialType, ReviewStatus, SourceFormat
+
+
+class Record(models.Model):
+    """One bibliographic record per edition, shared by every member library."""
+
+    title = models.TextField(_("title"))
+    subtitle = models.TextField(_("subtitle"), blank=True)
+    responsibility = models.TextField(_("statement of responsibility"), blank=True)
+    # [{"name": "Tere Liye", "role": "author"}, ...] in order; kept inline for fast bulk loads.
+    authors = models.JSONField(_("authors"), default=list, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=255, blank=True)
+    place = models.CharField(_("place of publication"), max_length=255, blank=True)
+    year = models.SmallIntegerField(_("year"), null=True, blank=True)
+    edition = models.CharField(_("edition"), max_length=255, blank=True)
+    isbns = ArrayField(models.CharField(max_length=13), verbose_name=_("ISBNs"), default=list, blank=True,
+                       help_text=_("Kept as ISBN-13."))
+    issn = models.CharField(_("ISSN"), max_length=9, blank=True)
+    language = models.CharField(_("language"), max_length=3, blank=True, help_text=_("ISO 639-2 code, e.g. ind, eng."))
+    material_type = models.CharField(_("material type"), max_length=8, choices=MaterialType.choices,
+                                     default=MaterialType.BOOK)
+    subjects = ArrayField(models.CharField(max_length=255), verbose_name=_("subjects"), default=list, blank=True)
+    ddc = models.CharField(_("DDC class"), max_length=32, blank=True)
+    series = models.CharField(_("series"), max_length=255, blank=True)
+    physical_description = models.CharField(_("physical description"), max_length=255, blank=True)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    # Normalised title/first author/year/publisher, accents, punctuation and case folded: the dedup key.
+    match_key = models.CharField(max_length=400, blank=True, db_index=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("bibliographic record")
+        verbose_name_plural = _("bibliographic records")
+        indexes = [
+            GinIndex(fields=["isbns"], name="record_isbns_gin"),
+            GinIndex(fields=["search_vector"], name="record_search_gin"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title if not self.subtitle else f"{self.title}: {self.subtitle}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:record_detail", args=[self.pk])
+
+    @property
+    def first_author(self) -> str:
+        return self.authors[0]["name"] if self.authors else ""
+
+
+class SourceRecord(models.Model):
+    """A library's record exactly as it was received, kept so exports stay faithful and merges can be undone."""
+
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="sources")
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="source_records")
+    format = models.CharField(max_length=8, choices=SourceFormat.choices)
+    # The library's own identifier (MARC 001, SLiMS biblio_id), used to recognise a re-import.
+    local_id = models.CharField(max_length=100, blank=True)
+    data = models.BinaryField(help_text=_("The record as received (ISO 2709 bytes, MARCXML, or a CSV row as JSON)."))
+    # The record it was first attached to, for splitting a merge apart again.
+    original_record_id = models.BigIntegerField(null=True, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("source record")
+        verbose_name_plural = _("source records")
+        constraints = [
+            models.UniqueConstraint(fields=["library", "local_id"], condition=~models.Q(local_id=""),
+                                    name="source_local_id_unique_per_library"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.library.code}:{self.local_id or self.pk}"
+
+
+class Holding(models.Model):
+    """One physical copy (item) of a record at a member library."""
+
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="holdings")
+    library = models.ForeignKey(Library, on_delete=models.PROTECT, related_name="holdings")
+    barcode = models.CharField(_("barcode"), max_length=64)
+    call_number = models.CharField(_("call number"), max_length=100, blank=True)
+    shelf_location = models.CharField(_("shelf location"), max_length=100, blank=True)
+    copy_number = models.PositiveSmallIntegerField(_("copy number"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=HoldingStatus.choices,
+                              default=HoldingStatus.AVAILABLE, db_index=True)
+    ill_allowed = models.BooleanField(_("may go out on interlibrary loan"), default=True)
+    acquisition = models.CharField(_("acquired by"), max_length=20, choices=Acquisition.choices,
+                                   default=Acquisition.PURCHASE)
+    date_added = models.DateField(_("date added"), default=timezone.localdate)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    source = models.ForeignKey(SourceRecord, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="holdings")
+    # Bumped on every change: edit forms and the API refuse to overwrite a newer version.
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("holding")
+        verbose_name_plural = _("holdings")
+        ordering = ["library__name", "copy_number", "barcode"]
+        constraints = [
+            models.UniqueConstraint(fields=["library", "barcode"], name="holding_barcode_unique_per_library",
+                                    violation_error_message=_("This barcode is already used in this library.")),
+        ]
+        indexes = [models.Index(fields=["record", "library"], name="holding_record_library")]
+
+    def __str__(self) -> str:
+        return f"{self.library.code} {self.barcode}"
+
+    @property
+    def is_available(self) -> bool:
+        return self.status == HoldingStatus.AVAILABLE
+
+
+class MatchReview(models.Model):
+    """An uncertain duplicate: an incoming source record that may be the same edition as a record we have."""
+
+    source = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="reviews")
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="reviews_as_target")
+    candidate = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="reviews_as_candidate")
+    reason = models.TextField(blank=True)
+    score = models.FloatField(default=0)
+    status = models.CharField(max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.OPEN, db_index=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+
+    def __str__(self) -> str:
+        return f"{self.record_id} ~ {self.candidate_id}"
+
+
+class CatalogAudit(models.Model):
+    """Who did what to the union catalog: merges, splits, undo, edits."""
+
+    action = models.CharField(max_length=20)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    record_ids = ArrayField(models.BigIntegerField(), default=list)
+    details = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("catalog audit entry")
+        verbose_name_plural = _("catalog audit entries")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class ImportJob(models.Model):
+    """A librarian's upload, processed in the background; its report is kept."""
+
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="import_jobs")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+")
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    format = models.CharField(max_length=8, choices=SourceFormat.choices, blank=True)
+    status = models.CharField(max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    processed = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.library.code} {self.original_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:import_detail", args=[self.pk])

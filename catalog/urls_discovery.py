@@ -1,0 +1,3 @@
+"""Search, record page, browse."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Holdings, import, export, deduplication."""
+
+urlpatterns: list = []
