@@ -13,6 +13,7 @@ LIBRARY_FIELDS = [
 class LibraryForm(forms.ModelForm):
     services = forms.MultipleChoiceField(label=_("Services offered"), choices=Service.choices,
                                          widget=forms.CheckboxSelectMultiple, required=False)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Library
