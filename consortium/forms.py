@@ -37,3 +37,27 @@ class LibraryForm(forms.ModelForm):
 class ApiKeyForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100, help_text=_("What uses this key, e.g. 'SLiMS sync'."))
     scope = forms.ChoiceField(label=_("Scope"), choices=ApiScope.choices, initial=ApiScope.READ)
+
+
+class PersonForm(forms.Form):
+    username = forms.RegexField(label=_("Username"), max_length=150, regex=r"^[\w.@+-]+$",
+                                help_text=_("Letters, digits and . @ + - _ only."),
+                                error_messages={"invalid": _("Use only letters, digits and . @ + - _")})
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), help_text=_("A link to choose a password is sent here."))
+    role = forms.ChoiceField(label=_("Role"))
+    nisn = forms.CharField(label=_("NISN"), max_length=10, required=False,
+                           help_text=_("Students only; optional, 10 digits."))
+
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = roles
+
+    def clean_nisn(self):
+        from .validators import validate_nisn
+
+        nisn = self.cleaned_data["nisn"].strip()
+        if nisn:
+            validate_nisn(nisn)
+        return nisn

@@ -168,3 +168,15 @@ def ensure_can_write_for(actor, library: Library | int) -> None:
         return
     ensure(is_coordinator(actor) or is_librarian_of(actor, library_id),
            _("Only this library's librarians may do this."))
+
+
+# --- people --------------------------------------------------------------------------------
+
+def can_add_student(actor, library: Library) -> bool:
+    """A school's librarians register its students; coordinators may too."""
+    return not is_api_key(actor) and (is_coordinator(actor) or is_librarian_of(actor, library))
+
+
+def can_manage_staff(actor, library: Library) -> bool:
+    """Who works for which library is part of membership: coordinators decide."""
+    return not is_api_key(actor) and is_coordinator(actor)

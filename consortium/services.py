@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import policy
-from .choices import ApiScope, MembershipStatus
-from .models import ApiKey, Library
+from .choices import ApiScope, MembershipStatus, Role, StaffRole
+from .models import ApiKey, Library, Membership, Profile
 
 # Fields only coordinators may set: they decide who is a member.
 MEMBERSHIP_FIELDS = ("status", "applied_on", "joined_on", "left_on", "code", "npsn")
@@ -87,3 +87,41 @@ def api_key_lookup(raw: str) -> ApiKey | None:
     if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     return key
+
+
+@transaction.atomic
+def person_add(*, library: Library, by, username: str, first_name: str, last_name: str, email: str,
+               role: str, nisn: str = "", staff_role: str = StaffRole.LIBRARIAN):
+    """Register a student of `library` or a member of its staff; they choose their password by e-mail."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+
+    if role == Role.STUDENT:
+        policy.ensure(policy.can_add_student(by, library), _("Only this school's librarians may register its students."))
+    elif role == Role.LIBRARIAN:
+        policy.ensure(policy.can_manage_staff(by, library), _("Only a coordinator may add library staff."))
+    else:
+        raise ValidationError({"role": _("Choose student or librarian.")})
+    User = get_user_model()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This username is taken.")})
+    if email and User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("Another account already uses this e-mail address.")})
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    profile = Profile(user=user, role=role, school=library if role == Role.STUDENT else None, nisn=nisn)
+    profile.full_clean()
+    profile.save()
+    if role == Role.LIBRARIAN:
+        membership = Membership(user=user, library=library, role=staff_role)
+        membership.full_clean()
+        membership.save()
+    return user
+
+
+@transaction.atomic
+def staff_remove(*, membership: Membership, by) -> None:
+    policy.ensure(policy.can_manage_staff(by, membership.library), _("Only a coordinator may change library staff."))
+    membership.delete()

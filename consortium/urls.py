@@ -15,6 +15,8 @@ consortium_patterns = (
         path("new/", views.LibraryCreateView.as_view(), name="library_create"),
         path("<slug:code>/", views.LibraryDetailView.as_view(), name="library_detail"),
         path("<slug:code>/edit/", views.LibraryUpdateView.as_view(), name="library_edit"),
+        path("<slug:code>/people/", views.PeopleView.as_view(), name="people"),
+        path("<slug:code>/people/staff/<int:pk>/remove/", views.StaffRemoveView.as_view(), name="staff_remove"),
         path("<slug:code>/api-keys/", views.ApiKeyListView.as_view(), name="apikey_list"),
         path("<slug:code>/api-keys/<int:pk>/revoke/", views.ApiKeyRevokeView.as_view(), name="apikey_revoke"),
     ],

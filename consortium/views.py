@@ -10,10 +10,10 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
 from . import policy, services
-from .choices import Service
+from .choices import Role, Service
 from .filtersets import LibraryFilterSet
-from .forms import LIBRARY_FIELDS, ApiKeyForm, LibraryForm
-from .models import ApiKey, Library
+from .forms import LIBRARY_FIELDS, ApiKeyForm, LibraryForm, PersonForm
+from .models import ApiKey, Library, Membership
 
 
 class HomeView(TemplateView):
@@ -67,6 +67,7 @@ class LibraryDetailView(DetailView):
         library = self.object
         user = self.request.user
         context["can_edit"] = policy.can_edit_library(user, library)
+        context["staff"] = None
         context["can_manage_keys"] = policy.can_manage_api_keys(user, library)
         context["service_choices"] = Service.choices
         if policy.can_see_people_of(user, library):
@@ -163,3 +164,81 @@ class ApiKeyRevokeView(LoginRequiredMixin, View):
         services.api_key_revoke(key=key, by=request.user)
         messages.success(request, _("API key %(name)s revoked.") % {"name": key.name})
         return redirect("consortium:apikey_list", code=library.code)
+
+
+def send_welcome_email(request, user) -> None:
+    """Invite a new person to choose their password (the password-reset link, worded as a welcome)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    context = {
+        "user": user, "protocol": "https" if request.is_secure() else "http", "domain": request.get_host(),
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user),
+    }
+    body = render_to_string("registration/welcome_email.txt", context)
+    send_mail(_("Your Silang account"), body, None, [user.email])
+
+
+class PeopleView(LoginRequiredMixin, View):
+    """A library's staff and students; its librarians register students, coordinators add staff."""
+
+    template_name = "consortium/people.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.library = get_object_or_404(Library.objects.visible_to(request.user), code=kwargs["code"])
+        if not policy.can_see_people_of(request.user, self.library):
+            raise PermissionDenied(_("Only this library's staff and coordinators see its people."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def roles(self):
+        roles = []
+        if policy.can_add_student(self.request.user, self.library):
+            roles.append((Role.STUDENT, Role.STUDENT.label))
+        if policy.can_manage_staff(self.request.user, self.library):
+            roles.append((Role.LIBRARIAN, Role.LIBRARIAN.label))
+        return roles
+
+    def render_page(self, form, status=200):
+        library = self.library
+        context = {
+            "library": library, "form": form if self.roles() else None,
+            "staff": library.memberships.select_related("user").order_by("user__first_name"),
+            "students": library.students.select_related("user").order_by("user__first_name"),
+            "can_manage_staff": policy.can_manage_staff(self.request.user, library),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, code):
+        return self.render_page(PersonForm(roles=self.roles()))
+
+    def post(self, request, code):
+        form = PersonForm(request.POST, roles=self.roles())
+        if not self.roles():
+            raise PermissionDenied(_("You may not add people to this library."))
+        if not form.is_valid():
+            return self.render_page(form, status=400)
+        try:
+            user = services.person_add(library=self.library, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            errors = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+            for field, field_errors in errors.items():
+                form.add_error(field if field in form.fields else None, field_errors)
+            return self.render_page(form, status=400)
+        send_welcome_email(request, user)
+        messages.success(request, _("%(name)s added; an e-mail to choose a password was sent.")
+                         % {"name": user.get_full_name() or user.username})
+        return redirect("consortium:people", code=self.library.code)
+
+
+class StaffRemoveView(LoginRequiredMixin, View):
+    def post(self, request, code, pk):
+        library = get_object_or_404(Library.objects.visible_to(request.user), code=code)
+        membership = get_object_or_404(Membership.objects.filter(library=library), pk=pk)
+        services.staff_remove(membership=membership, by=request.user)
+        messages.success(request, _("%(name)s is no longer on the staff.") % {"name": membership.user})
+        return redirect("consortium:people", code=library.code)

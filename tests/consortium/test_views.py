@@ -207,3 +207,51 @@ def test_home_page(client, school):
 def test_unknown_page_is_404_html(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
+
+
+def test_librarian_registers_a_student_who_gets_a_welcome_email(client, librarian, school, mailoutbox):
+    client.force_login(librarian)
+    url = reverse("consortium:people", args=[school.code])
+    response = client.post(url, {"username": "siti", "first_name": "Siti", "last_name": "Nurhaliza",
+                                 "email": "siti@example.org", "role": "student", "nisn": "0071234599"})
+    assert response.status_code == 302
+    from django.contrib.auth import get_user_model
+
+    siti = get_user_model().objects.get(username="siti")
+    assert siti.profile.school == school and siti.profile.role == "student"
+    assert not siti.has_usable_password()
+    assert len(mailoutbox) == 1 and "/accounts/reset/" in mailoutbox[0].body
+
+
+def test_librarian_cannot_add_staff_only_coordinator_can(client, librarian, coordinator, school):
+    client.force_login(librarian)
+    url = reverse("consortium:people", args=[school.code])
+    response = client.post(url, {"username": "newlib", "first_name": "N", "email": "n@example.org",
+                                 "role": "librarian"})
+    assert response.status_code == 400
+    assert "role" in response.context["form"].errors
+    client.force_login(coordinator)
+    response = client.post(url, {"username": "newlib", "first_name": "N", "email": "n@example.org",
+                                 "role": "librarian"})
+    assert response.status_code == 302
+    assert school.memberships.filter(user__username="newlib").exists()
+
+
+def test_people_page_is_private_to_the_school(client, outsider, student, school):
+    url = reverse("consortium:people", args=[school.code])
+    client.force_login(outsider)
+    assert client.get(url).status_code == 403
+    client.force_login(student)
+    assert client.get(url).status_code == 403
+
+
+def test_bad_person_input_shows_field_errors(client, librarian, school):
+    client.force_login(librarian)
+    url = reverse("consortium:people", args=[school.code])
+    response = client.post(url, {"username": "rosmawati", "first_name": "", "email": "x", "role": "student",
+                                 "nisn": "12"})
+    assert response.status_code == 400
+    assert {"first_name", "email", "nisn"} <= set(response.context["form"].errors)
+    response = client.post(url, {"username": "rosmawati", "first_name": "R", "email": "r2@example.org",
+                                 "role": "student"})
+    assert "username" in response.context["form"].errors
