@@ -15,12 +15,14 @@ class LibraryFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     city = django_filters.CharFilter(field_name="city", lookup_expr="iexact", label=_("Regency/city"))
     level = django_filters.MultipleChoiceFilter(choices=SchoolLevel.choices, label=_("School level"))
-    service = django_filters.MultipleChoiceFilter(choices=Service.choices, method="filter_service",
-                                                  label=_("Service offered"))
+    service = django_filters.MultipleChoiceFilter(
+        choices=Service.choices, method="filter_service", label=_("Service offered")
+    )
     status = django_filters.MultipleChoiceFilter(choices=MembershipStatus.choices, label=_("Membership status"))
     province = django_filters.CharFilter(field_name="province", lookup_expr="iexact", label=_("Province"))
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte",
-                                                     label=_("Updated since"))
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label=_("Updated since")
+    )
 
     class Meta:
         model = Library

@@ -5,14 +5,30 @@ from .choices import ApiScope, Service
 from .models import Library
 
 LIBRARY_FIELDS = [
-    "name", "code", "npsn", "level", "address", "city", "province", "phone", "email", "website",
-    "head_librarian", "opening_hours", "services", "status", "applied_on", "joined_on", "left_on",
+    "name",
+    "code",
+    "npsn",
+    "level",
+    "address",
+    "city",
+    "province",
+    "phone",
+    "email",
+    "website",
+    "head_librarian",
+    "opening_hours",
+    "services",
+    "status",
+    "applied_on",
+    "joined_on",
+    "left_on",
 ]
 
 
 class LibraryForm(forms.ModelForm):
-    services = forms.MultipleChoiceField(label=_("Services offered"), choices=Service.choices,
-                                         widget=forms.CheckboxSelectMultiple, required=False)
+    services = forms.MultipleChoiceField(
+        label=_("Services offered"), choices=Service.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
@@ -40,15 +56,20 @@ class ApiKeyForm(forms.Form):
 
 
 class PersonForm(forms.Form):
-    username = forms.RegexField(label=_("Username"), max_length=150, regex=r"^[\w.@+-]+$",
-                                help_text=_("Letters, digits and . @ + - _ only."),
-                                error_messages={"invalid": _("Use only letters, digits and . @ + - _")})
+    username = forms.RegexField(
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        help_text=_("Letters, digits and . @ + - _ only."),
+        error_messages={"invalid": _("Use only letters, digits and . @ + - _")},
+    )
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail"), help_text=_("A link to choose a password is sent here."))
     role = forms.ChoiceField(label=_("Role"))
-    nisn = forms.CharField(label=_("NISN"), max_length=10, required=False,
-                           help_text=_("Students only; optional, 10 digits."))
+    nisn = forms.CharField(
+        label=_("NISN"), max_length=10, required=False, help_text=_("Students only; optional, 10 digits.")
+    )
 
     def __init__(self, *args, roles, **kwargs):
         super().__init__(*args, **kwargs)

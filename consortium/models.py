@@ -22,8 +22,13 @@ class Library(models.Model):
     code = models.SlugField(
         _("short code"), max_length=20, unique=True, help_text=_("Short letters and digits, e.g. SMAN1MDN.")
     )
-    npsn = models.CharField(_("NPSN"), max_length=8, unique=True, validators=[validate_npsn],
-                            help_text=_("National school number: 8 digits."))
+    npsn = models.CharField(
+        _("NPSN"),
+        max_length=8,
+        unique=True,
+        validators=[validate_npsn],
+        help_text=_("National school number: 8 digits."),
+    )
     level = models.CharField(_("school level"), max_length=10, choices=SchoolLevel.choices)
     address = models.TextField(_("address"), blank=True)
     city = models.CharField(_("regency/city"), max_length=100)
@@ -34,11 +39,14 @@ class Library(models.Model):
     head_librarian = models.CharField(_("head librarian"), max_length=200, blank=True)
     opening_hours = models.TextField(_("opening hours"), blank=True)
     services = ArrayField(
-        models.CharField(max_length=20, choices=Service.choices), verbose_name=_("services offered"),
-        default=list, blank=True,
+        models.CharField(max_length=20, choices=Service.choices),
+        verbose_name=_("services offered"),
+        default=list,
+        blank=True,
     )
-    status = models.CharField(_("membership status"), max_length=12, choices=MembershipStatus.choices,
-                              default=MembershipStatus.APPLICANT)
+    status = models.CharField(
+        _("membership status"), max_length=12, choices=MembershipStatus.choices, default=MembershipStatus.APPLICANT
+    )
     applied_on = models.DateField(_("applied on"), default=timezone.localdate)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
@@ -51,12 +59,19 @@ class Library(models.Model):
         verbose_name_plural = _("member libraries")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(Lower("code"), name="library_code_ci_unique",
-                                    violation_error_message=_("A library with this short code already exists.")),
-            models.CheckConstraint(condition=models.Q(npsn__regex=r"^[0-9]{8}$"), name="library_npsn_8_digits",
-                                   violation_error_message=_("NPSN must be exactly 8 digits.")),
+            models.UniqueConstraint(
+                Lower("code"),
+                name="library_code_ci_unique",
+                violation_error_message=_("A library with this short code already exists."),
+            ),
             models.CheckConstraint(
-                condition=models.Q(left_on__isnull=True) | models.Q(joined_on__isnull=True)
+                condition=models.Q(npsn__regex=r"^[0-9]{8}$"),
+                name="library_npsn_8_digits",
+                violation_error_message=_("NPSN must be exactly 8 digits."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True)
+                | models.Q(joined_on__isnull=True)
                 | models.Q(left_on__gte=models.F("joined_on")),
                 name="library_left_after_joined",
                 violation_error_message=_("The date the library left cannot be before it joined."),
@@ -79,8 +94,9 @@ class Profile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.STUDENT)
-    school = models.ForeignKey(Library, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="students", verbose_name=_("school"))
+    school = models.ForeignKey(
+        Library, on_delete=models.PROTECT, null=True, blank=True, related_name="students", verbose_name=_("school")
+    )
     nisn = models.CharField(_("NISN"), max_length=10, blank=True, validators=[validate_nisn])
     phone = models.CharField(_("phone"), max_length=40, blank=True)
 
@@ -111,8 +127,11 @@ class Membership(models.Model):
         verbose_name = _("library staff membership")
         verbose_name_plural = _("library staff memberships")
         constraints = [
-            models.UniqueConstraint(fields=["user", "library"], name="membership_once_per_library",
-                                    violation_error_message=_("This person is already on this library's staff.")),
+            models.UniqueConstraint(
+                fields=["user", "library"],
+                name="membership_once_per_library",
+                violation_error_message=_("This person is already on this library's staff."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -129,13 +148,13 @@ class ApiKey(models.Model):
     prefix = models.CharField(max_length=PREFIX_LENGTH, unique=True, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     scope = models.CharField(_("scope"), max_length=12, choices=ApiScope.choices, default=ApiScope.READ)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = ApiKeyQuerySet.as_manager()
 
@@ -166,10 +185,11 @@ class ConsortiumSettings(models.Model):
     name = models.CharField(_("consortium name"), max_length=200, default="Konsorsium Perpustakaan Sekolah")
     default_loan_days = models.PositiveSmallIntegerField(_("default loan period (days)"), default=14)
     lender_answer_days = models.PositiveSmallIntegerField(
-        _("days a lender has to answer"), default=2,
-        help_text=_("A lender that does not answer in time is passed over."))
-    retention_days = models.PositiveSmallIntegerField(
-        _("days before completed requests are anonymised"), default=90)
+        _("days a lender has to answer"),
+        default=2,
+        help_text=_("A lender that does not answer in time is passed over."),
+    )
+    retention_days = models.PositiveSmallIntegerField(_("days before completed requests are anonymised"), default=90)
 
     class Meta:
         verbose_name = _("consortium settings")

@@ -127,6 +127,7 @@ def is_staff_of(actor, library: Library | int) -> bool:
 
 # --- library data -----------------------------------------------------------------------
 
+
 def can_edit_library(actor, library: Library) -> bool:
     """A librarian changes only their own library; coordinators change any."""
     return is_coordinator(actor) or is_librarian_of(actor, library)
@@ -149,6 +150,7 @@ def can_see_people_of(actor, library: Library) -> bool:
 
 # --- helpers that raise ---------------------------------------------------------------
 
+
 def ensure(allowed: bool, message: str | None = None) -> None:
     if not allowed:
         raise PermissionDenied(message or _("You are not allowed to do this."))
@@ -166,11 +168,13 @@ def ensure_can_write_for(actor, library: Library | int) -> None:
     if is_api_key(actor):
         ensure(actor.library_id == library_id, _("This API key belongs to another library."))
         return
-    ensure(is_coordinator(actor) or is_librarian_of(actor, library_id),
-           _("Only this library's librarians may do this."))
+    ensure(
+        is_coordinator(actor) or is_librarian_of(actor, library_id), _("Only this library's librarians may do this.")
+    )
 
 
 # --- people --------------------------------------------------------------------------------
+
 
 def can_add_student(actor, library: Library) -> bool:
     """A school's librarians register its students; coordinators may too."""

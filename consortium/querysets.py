@@ -21,8 +21,11 @@ class LibraryQuerySet(models.QuerySet):
         if not text:
             return self
         return self.filter(
-            Q(name__unaccent__icontains=text) | Q(code__iexact=text) | Q(npsn=text)
-            | Q(city__unaccent__icontains=text) | Q(address__unaccent__icontains=text)
+            Q(name__unaccent__icontains=text)
+            | Q(code__iexact=text)
+            | Q(npsn=text)
+            | Q(city__unaccent__icontains=text)
+            | Q(address__unaccent__icontains=text)
         )
 
 

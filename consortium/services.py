@@ -36,8 +36,9 @@ def library_update(*, library: Library, by, **fields) -> Library:
         name for name in MEMBERSHIP_FIELDS if name in fields and fields[name] != getattr(library, name)
     ]
     if changed_membership:
-        policy.ensure(policy.can_manage_membership(by),
-                      _("Only a coordinator may change membership status, code or NPSN."))
+        policy.ensure(
+            policy.can_manage_membership(by), _("Only a coordinator may change membership status, code or NPSN.")
+        )
     for name, value in fields.items():
         setattr(library, name, value)
     if "status" in changed_membership:
@@ -57,8 +58,9 @@ def api_key_create(*, library: Library, name: str, scope: str = ApiScope.READ, b
     policy.ensure(policy.can_manage_api_keys(by, library), _("Only this library's librarians may manage its API keys."))
     prefix = secrets.token_hex(ApiKey.PREFIX_LENGTH // 2)
     raw = f"slg_{prefix}_{secrets.token_urlsafe(32)}"
-    key = ApiKey(library=library, name=name, scope=scope, prefix=prefix, key_hash=ApiKey.hash(raw),
-                 created_by=policy.person(by))
+    key = ApiKey(
+        library=library, name=name, scope=scope, prefix=prefix, key_hash=ApiKey.hash(raw), created_by=policy.person(by)
+    )
     key.full_clean()
     key.save()
     return key, raw
@@ -66,7 +68,9 @@ def api_key_create(*, library: Library, name: str, scope: str = ApiScope.READ, b
 
 @transaction.atomic
 def api_key_revoke(*, key: ApiKey, by) -> ApiKey:
-    policy.ensure(policy.can_manage_api_keys(by, key.library), _("Only this library's librarians may manage its API keys."))
+    policy.ensure(
+        policy.can_manage_api_keys(by, key.library), _("Only this library's librarians may manage its API keys.")
+    )
     key = ApiKey.objects.select_for_update().get(pk=key.pk)
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
@@ -90,14 +94,26 @@ def api_key_lookup(raw: str) -> ApiKey | None:
 
 
 @transaction.atomic
-def person_add(*, library: Library, by, username: str, first_name: str, last_name: str, email: str,
-               role: str, nisn: str = "", staff_role: str = StaffRole.LIBRARIAN):
+def person_add(
+    *,
+    library: Library,
+    by,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    nisn: str = "",
+    staff_role: str = StaffRole.LIBRARIAN,
+):
     """Register a student of `library` or a member of its staff; they choose their password by e-mail."""
     from django.contrib.auth import get_user_model
     from django.core.exceptions import ValidationError
 
     if role == Role.STUDENT:
-        policy.ensure(policy.can_add_student(by, library), _("Only this school's librarians may register its students."))
+        policy.ensure(
+            policy.can_add_student(by, library), _("Only this school's librarians may register its students.")
+        )
     elif role == Role.LIBRARIAN:
         policy.ensure(policy.can_manage_staff(by, library), _("Only a coordinator may add library staff."))
     else:

@@ -29,7 +29,9 @@ def database_from_url(url: str) -> dict:
     """Turn postgres://user:pass@host:port/name?host=/socket&sslmode=x into a DATABASES entry."""
     parts = urlsplit(url)
     if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
-        raise ImproperlyConfigured(f"DATABASE_URL must be a postgres:// URL, not {parts.scheme!r}: Postgres is required.")
+        raise ImproperlyConfigured(
+            f"DATABASE_URL must be a postgres:// URL, not {parts.scheme!r}: Postgres is required."
+        )
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     host = query.pop("host", None) or unquote(parts.hostname or "")
     return {
@@ -205,8 +207,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "APPEND_COMPONENTS": {
         "securitySchemes": {
-            "ApiKeyAuth": {"type": "apiKey", "in": "header", "name": "Authorization",
-                           "description": "`Api-Key <key>`: a member library's key."},
+            "ApiKeyAuth": {
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "description": "`Api-Key <key>`: a member library's key.",
+            },
         }
     },
 }

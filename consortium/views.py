@@ -48,8 +48,9 @@ class LibraryListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["cities"] = Library.objects.visible_to(self.request.user).order_by("city").values_list(
-            "city", flat=True).distinct()
+        context["cities"] = (
+            Library.objects.visible_to(self.request.user).order_by("city").values_list("city", flat=True).distinct()
+        )
         context["service_choices"] = Service.choices
         return context
 
@@ -142,8 +143,12 @@ class ApiKeyListView(LoginRequiredMixin, View):
 
     def render_page(self, request, form, new_key=None, status=200):
         keys = self.library.api_keys.select_related("created_by")
-        return render(request, self.template_name,
-                      {"library": self.library, "keys": keys, "form": form, "new_key": new_key}, status=status)
+        return render(
+            request,
+            self.template_name,
+            {"library": self.library, "keys": keys, "form": form, "new_key": new_key},
+            status=status,
+        )
 
     def get(self, request, code):
         return self.render_page(request, ApiKeyForm())
@@ -175,8 +180,11 @@ def send_welcome_email(request, user) -> None:
     from django.utils.http import urlsafe_base64_encode
 
     context = {
-        "user": user, "protocol": "https" if request.is_secure() else "http", "domain": request.get_host(),
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user),
+        "user": user,
+        "protocol": "https" if request.is_secure() else "http",
+        "domain": request.get_host(),
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
     }
     body = render_to_string("registration/welcome_email.txt", context)
     send_mail(_("Your Silang account"), body, None, [user.email])
@@ -206,7 +214,8 @@ class PeopleView(LoginRequiredMixin, View):
     def render_page(self, form, status=200):
         library = self.library
         context = {
-            "library": library, "form": form if self.roles() else None,
+            "library": library,
+            "form": form if self.roles() else None,
             "staff": library.memberships.select_related("user").order_by("user__first_name"),
             "students": library.students.select_related("user").order_by("user__first_name"),
             "can_manage_staff": policy.can_manage_staff(self.request.user, library),
@@ -230,8 +239,11 @@ class PeopleView(LoginRequiredMixin, View):
                 form.add_error(field if field in form.fields else None, field_errors)
             return self.render_page(form, status=400)
         send_welcome_email(request, user)
-        messages.success(request, _("%(name)s added; an e-mail to choose a password was sent.")
-                         % {"name": user.get_full_name() or user.username})
+        messages.success(
+            request,
+            _("%(name)s added; an e-mail to choose a password was sent.")
+            % {"name": user.get_full_name() or user.username},
+        )
         return redirect("consortium:people", code=self.library.code)
 
 

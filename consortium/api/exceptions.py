@@ -28,8 +28,10 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(str(exc) or None)
     elif isinstance(exc, IntegrityError):
         # A constraint the validation did not foresee (usually a race): a conflict, not a crash.
-        return Response({"detail": _("This change conflicts with existing data. Reload and try again.")},
-                        status=status.HTTP_409_CONFLICT)
+        return Response(
+            {"detail": _("This change conflicts with existing data. Reload and try again.")},
+            status=status.HTTP_409_CONFLICT,
+        )
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.ValidationError) and isinstance(response.data, list):
         response.data = {"non_field_errors": response.data}

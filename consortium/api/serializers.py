@@ -11,8 +11,25 @@ class LibrarySerializer(serializers.ModelSerializer):
     class Meta:
         model = Library
         fields = [
-            "id", "url", "code", "name", "npsn", "level", "address", "city", "province", "phone", "email",
-            "website", "head_librarian", "opening_hours", "services", "status", "applied_on", "joined_on",
-            "left_on", "updated_at",
+            "id",
+            "url",
+            "code",
+            "name",
+            "npsn",
+            "level",
+            "address",
+            "city",
+            "province",
+            "phone",
+            "email",
+            "website",
+            "head_librarian",
+            "opening_hours",
+            "services",
+            "status",
+            "applied_on",
+            "joined_on",
+            "left_on",
+            "updated_at",
         ]
         read_only_fields = ["id", "url", "updated_at"]

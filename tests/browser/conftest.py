@@ -5,8 +5,16 @@ import os
 import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test
 # itself (fixtures, assertions) are still synchronous and safe here.
@@ -34,8 +42,7 @@ def browser():
 @pytest.fixture
 def phone_page(browser, live_server):
     """A page at phone width (360x740), Indonesian first."""
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID",
-                                  base_url=live_server.url)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID", base_url=live_server.url)
     context.set_default_timeout(15000)
     page = context.new_page()
     yield page
@@ -44,8 +51,9 @@ def phone_page(browser, live_server):
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID", base_url=live_server.url,
-                                  accept_downloads=True)
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="id-ID", base_url=live_server.url, accept_downloads=True
+    )
     context.set_default_timeout(15000)
     page = context.new_page()
     yield page

@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def libraries(db):
     LibraryFactory(code="SMAN1MDN", name="SMA Negeri 1 Medan", level="sma", npsn="10210872")
     LibraryFactory(code="SMPN7MDN", name="SMP Negeri 7 Medan", level="smp", npsn="10210607")
-    LibraryFactory(code="SDN060843", name="SD Negeri 060843 Medan", level="sd", npsn="10210355",
-                   services=["reading_room"])
+    LibraryFactory(
+        code="SDN060843", name="SD Negeri 060843 Medan", level="sd", npsn="10210355", services=["reading_room"]
+    )
 
 
 def test_directory_filter_and_language_switch(phone_page, libraries):

@@ -19,6 +19,7 @@ def key_header(raw):
 
 # --- reading ---------------------------------------------------------------------------
 
+
 def test_anyone_lists_and_reads_libraries(api_client, school, other_school):
     response = api_client.get(LIST)
     assert response.status_code == 200
@@ -58,6 +59,7 @@ def test_library_list_query_count_is_flat(api_client, school, django_assert_max_
 
 # --- writing with a session ---------------------------------------------------------------
 
+
 def test_librarian_edits_own_library_through_the_api(api_client, librarian, school):
     api_client.force_authenticate(librarian)
     response = api_client.patch(detail(school), {"opening_hours": "Senin–Sabtu 07.00–16.00"}, format="json")
@@ -84,8 +86,16 @@ def test_librarian_cannot_change_membership_status(api_client, librarian, school
 
 def test_coordinator_creates_a_library(api_client, coordinator):
     api_client.force_authenticate(coordinator)
-    payload = {"code": "SMAN5MDN", "name": "SMA Negeri 5 Medan", "npsn": "10210876", "level": "sma",
-               "city": "Kota Medan", "province": "Sumatera Utara", "services": ["loan"], "status": "active"}
+    payload = {
+        "code": "SMAN5MDN",
+        "name": "SMA Negeri 5 Medan",
+        "npsn": "10210876",
+        "level": "sma",
+        "city": "Kota Medan",
+        "province": "Sumatera Utara",
+        "services": ["loan"],
+        "status": "active",
+    }
     response = api_client.post(LIST, payload, format="json")
     assert response.status_code == 201, response.json()
     assert Library.objects.get(code="SMAN5MDN").joined_on is not None
@@ -147,6 +157,7 @@ def test_malformed_json_is_400(api_client, coordinator, school):
 
 # --- API keys -------------------------------------------------------------------------------
 
+
 def test_api_key_life(api_client, librarian, school, write_key):
     # use: a read-write key of the school edits the school
     response = api_client.patch(detail(school), {"phone": "(061) 4100000"}, format="json", **key_header(write_key))
@@ -198,6 +209,7 @@ def test_key_cannot_create_libraries(api_client, write_key):
 
 
 # --- schema ---------------------------------------------------------------------------------
+
 
 def routed_api_paths() -> set[str]:
     """Every endpoint routed under /api/v1/, written the way OpenAPI writes paths."""

@@ -14,8 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_python(code: str, **env_changes) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}}
     env.update({k: v for k, v in env_changes.items() if v is not None})
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
 def test_without_database_url_the_embedded_postgres_is_used():
@@ -38,7 +37,8 @@ def test_database_url_points_at_another_server():
         "import os; os.environ['DJANGO_SETTINGS_MODULE']='consortium.settings';"
         "from django.conf import settings; print(settings.USING_EMBEDDED_DB, settings.DATABASES['default']['HOST'],"
         "settings.DATABASES['default']['NAME'])",
-        DEBUG="1", DATABASE_URL="postgres://silang:secret@db.example.internal:5433/silang_prod",
+        DEBUG="1",
+        DATABASE_URL="postgres://silang:secret@db.example.internal:5433/silang_prod",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "db.example.internal", "silang_prod"]
@@ -74,7 +74,8 @@ def test_healthz_answers_503_when_the_database_does_not():
         "import os, django; os.environ['DJANGO_SETTINGS_MODULE']='consortium.settings'; django.setup();"
         "from django.test import Client; r = Client().get('/healthz', HTTP_HOST='localhost');"
         "print(r.status_code, r.json()['status'])",
-        DEBUG="1", DATABASE_URL="postgres://nobody@127.0.0.1:1/nothing?connect_timeout=2",
+        DEBUG="1",
+        DATABASE_URL="postgres://nobody@127.0.0.1:1/nothing?connect_timeout=2",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["503", "error"]

@@ -9,10 +9,20 @@ pytestmark = pytest.mark.django_db
 
 def edit_payload(library, **changes):
     data = {
-        "name": library.name, "code": library.code, "npsn": library.npsn, "level": library.level,
-        "address": library.address, "city": library.city, "province": library.province, "phone": library.phone,
-        "email": library.email, "website": library.website, "head_librarian": library.head_librarian,
-        "opening_hours": library.opening_hours, "services": library.services, "status": library.status,
+        "name": library.name,
+        "code": library.code,
+        "npsn": library.npsn,
+        "level": library.level,
+        "address": library.address,
+        "city": library.city,
+        "province": library.province,
+        "phone": library.phone,
+        "email": library.email,
+        "website": library.website,
+        "head_librarian": library.head_librarian,
+        "opening_hours": library.opening_hours,
+        "services": library.services,
+        "status": library.status,
         "applied_on": library.applied_on.isoformat(),
         "joined_on": library.joined_on.isoformat() if library.joined_on else "",
         "left_on": "",
@@ -49,8 +59,9 @@ def test_directory_hides_applicants_from_the_public(client, school):
     ],
 )
 def test_directory_filters(client, school, other_school, query, expected):
-    LibraryFactory(code="BINJAI1", name="SMA Negeri 1 Binjai", city="Kota Binjai", services=["delivery"],
-                   status="suspended")
+    LibraryFactory(
+        code="BINJAI1", name="SMA Negeri 1 Binjai", city="Kota Binjai", services=["delivery"], status="suspended"
+    )
     response = client.get(reverse("consortium:library_list") + "?" + query)
     assert response.status_code == 200
     assert {lib.code for lib in response.context["object_list"]} == expected
@@ -113,8 +124,12 @@ def test_invalid_form_shows_field_errors_and_saves_nothing(client, coordinator, 
 
 def test_coordinator_adds_a_library(client, coordinator):
     client.force_login(coordinator)
-    data = edit_payload(LibraryFactory.build(code="SMAN5MDN", npsn="10210876", name="SMA Negeri 5 Medan"),
-                        status="active", applied_on="2026-01-05", joined_on="")
+    data = edit_payload(
+        LibraryFactory.build(code="SMAN5MDN", npsn="10210876", name="SMA Negeri 5 Medan"),
+        status="active",
+        applied_on="2026-01-05",
+        joined_on="",
+    )
     response = client.post(reverse("consortium:library_create"), data)
     assert response.status_code == 302
     library = Library.objects.get(code="SMAN5MDN")
@@ -153,8 +168,14 @@ def test_language_switch_to_english_and_back(client, school):
 def test_login_logout_and_password_change(client, librarian):
     response = client.post(reverse("login"), {"username": "rosmawati", "password": "pw-for-tests-123"})
     assert response.status_code == 302
-    response = client.post(reverse("password_change"), {
-        "old_password": "pw-for-tests-123", "new_password1": "Perpustakaan-2026!", "new_password2": "Perpustakaan-2026!"})
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "pw-for-tests-123",
+            "new_password1": "Perpustakaan-2026!",
+            "new_password2": "Perpustakaan-2026!",
+        },
+    )
     assert response.status_code == 302
     client.post(reverse("logout"))
     assert client.login(username="rosmawati", password="Perpustakaan-2026!")
@@ -212,8 +233,17 @@ def test_unknown_page_is_404_html(client):
 def test_librarian_registers_a_student_who_gets_a_welcome_email(client, librarian, school, mailoutbox):
     client.force_login(librarian)
     url = reverse("consortium:people", args=[school.code])
-    response = client.post(url, {"username": "siti", "first_name": "Siti", "last_name": "Nurhaliza",
-                                 "email": "siti@example.org", "role": "student", "nisn": "0071234599"})
+    response = client.post(
+        url,
+        {
+            "username": "siti",
+            "first_name": "Siti",
+            "last_name": "Nurhaliza",
+            "email": "siti@example.org",
+            "role": "student",
+            "nisn": "0071234599",
+        },
+    )
     assert response.status_code == 302
     from django.contrib.auth import get_user_model
 
@@ -226,13 +256,15 @@ def test_librarian_registers_a_student_who_gets_a_welcome_email(client, libraria
 def test_librarian_cannot_add_staff_only_coordinator_can(client, librarian, coordinator, school):
     client.force_login(librarian)
     url = reverse("consortium:people", args=[school.code])
-    response = client.post(url, {"username": "newlib", "first_name": "N", "email": "n@example.org",
-                                 "role": "librarian"})
+    response = client.post(
+        url, {"username": "newlib", "first_name": "N", "email": "n@example.org", "role": "librarian"}
+    )
     assert response.status_code == 400
     assert "role" in response.context["form"].errors
     client.force_login(coordinator)
-    response = client.post(url, {"username": "newlib", "first_name": "N", "email": "n@example.org",
-                                 "role": "librarian"})
+    response = client.post(
+        url, {"username": "newlib", "first_name": "N", "email": "n@example.org", "role": "librarian"}
+    )
     assert response.status_code == 302
     assert school.memberships.filter(user__username="newlib").exists()
 
@@ -248,10 +280,12 @@ def test_people_page_is_private_to_the_school(client, outsider, student, school)
 def test_bad_person_input_shows_field_errors(client, librarian, school):
     client.force_login(librarian)
     url = reverse("consortium:people", args=[school.code])
-    response = client.post(url, {"username": "rosmawati", "first_name": "", "email": "x", "role": "student",
-                                 "nisn": "12"})
+    response = client.post(
+        url, {"username": "rosmawati", "first_name": "", "email": "x", "role": "student", "nisn": "12"}
+    )
     assert response.status_code == 400
     assert {"first_name", "email", "nisn"} <= set(response.context["form"].errors)
-    response = client.post(url, {"username": "rosmawati", "first_name": "R", "email": "r2@example.org",
-                                 "role": "student"})
+    response = client.post(
+        url, {"username": "rosmawati", "first_name": "R", "email": "r2@example.org", "role": "student"}
+    )
     assert "username" in response.context["form"].errors
