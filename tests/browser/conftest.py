@@ -66,3 +66,25 @@ def login(page, username: str, password: str = "pw-for-tests-123") -> None:
     page.fill("#id_password", password)
     page.click("main button[type=submit]")
     page.wait_for_load_state()
+
+
+UNLABELLED_FIELDS_JS = """
+() => Array.from(document.querySelectorAll('input, select, textarea'))
+  .filter(el => el.type !== 'hidden' && el.type !== 'submit' && el.type !== 'button')
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                && !el.getAttribute('aria-labelledby'))
+  .map(el => el.name || el.id || el.outerHTML.slice(0, 80))
+"""
+
+
+def assert_accessible_basics(page) -> None:
+    """Landmarks, a single h1, a label for every field, a lang attribute, and no sideways scrolling."""
+    assert page.locator("header").count() >= 1
+    assert page.locator("nav").count() >= 1
+    assert page.locator("main#main").count() == 1
+    assert page.locator("footer").count() >= 1
+    assert page.locator("h1").count() == 1
+    assert page.locator("html").get_attribute("lang") in {"id", "en"}
+    assert page.evaluate(UNLABELLED_FIELDS_JS) == []
+    width = page.viewport_size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

@@ -55,3 +55,28 @@ def test_library_fits_a_phone_screen(phone_page, libraries):
     phone_page.goto("/libraries/")
     scroll_width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= 360
+
+
+def test_pages_have_landmarks_labels_and_fit_a_phone(phone_page, libraries, django_user_model):
+    from tests.browser.conftest import assert_accessible_basics, login
+    from tests.factories import make_coordinator
+
+    make_coordinator(username="koordinator")
+    for path in ["/", "/libraries/", "/libraries/SMAN1MDN/", "/accounts/login/", "/accounts/password_reset/"]:
+        phone_page.goto(path)
+        assert_accessible_basics(phone_page)
+    login(phone_page, "koordinator")
+    for path in ["/libraries/SMAN1MDN/edit/", "/libraries/new/", "/libraries/SMAN1MDN/people/"]:
+        phone_page.goto(path)
+        assert_accessible_basics(phone_page)
+
+
+def test_keyboard_focus_is_visible_and_skip_link_works(page, libraries):
+    page.goto("/libraries/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert "skip-link" in focused
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
