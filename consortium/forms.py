@@ -82,3 +82,23 @@ class PersonForm(forms.Form):
         if nisn:
             validate_nisn(nisn)
         return nisn
+
+
+class ConsortiumSettingsForm(forms.ModelForm):
+    class Meta:
+        from .models import ConsortiumSettings
+
+        model = ConsortiumSettings
+        fields = ["name", "default_loan_days", "lender_answer_days", "retention_days"]
+
+    def clean_default_loan_days(self):
+        days = self.cleaned_data["default_loan_days"]
+        if not 1 <= days <= 180:
+            raise forms.ValidationError(_("Choose between 1 and 180 days."))
+        return days
+
+    def clean_lender_answer_days(self):
+        days = self.cleaned_data["lender_answer_days"]
+        if not 1 <= days <= 30:
+            raise forms.ValidationError(_("Choose between 1 and 30 days."))
+        return days

@@ -141,3 +141,16 @@ def person_add(
 def staff_remove(*, membership: Membership, by) -> None:
     policy.ensure(policy.can_manage_staff(by, membership.library), _("Only a coordinator may change library staff."))
     membership.delete()
+
+
+@transaction.atomic
+def consortium_settings_update(*, by, **fields):
+    from .models import ConsortiumSettings
+
+    policy.ensure(policy.is_coordinator(by), _("Only a coordinator may change the consortium settings."))
+    current = ConsortiumSettings.objects.select_for_update().get(pk=ConsortiumSettings.load().pk)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.full_clean()
+    current.save()
+    return current

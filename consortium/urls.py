@@ -27,6 +27,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("libraries/", include(consortium_patterns)),
+    path("settings/", views.ConsortiumSettingsView.as_view(), name="consortium_settings"),
     path("catalog/", include("catalog.urls")),
     path("ill/", include("loans.urls")),
     path("agreements/", include("agreements.urls")),

@@ -254,3 +254,25 @@ class StaffRemoveView(LoginRequiredMixin, View):
         services.staff_remove(membership=membership, by=request.user)
         messages.success(request, _("%(name)s is no longer on the staff.") % {"name": membership.user})
         return redirect("consortium:people", code=library.code)
+
+
+class ConsortiumSettingsView(LoginRequiredMixin, FormView):
+    """Network-wide settings (loan period, answer time, retention) for coordinators."""
+
+    template_name = "consortium/settings_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not policy.is_coordinator(request.user):
+            raise PermissionDenied(_("Only a coordinator may change the consortium settings."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        from .forms import ConsortiumSettingsForm
+        from .models import ConsortiumSettings
+
+        return ConsortiumSettingsForm(**self.get_form_kwargs(), instance=ConsortiumSettings.load())
+
+    def form_valid(self, form):
+        services.consortium_settings_update(by=self.request.user, **form.cleaned_data)
+        messages.success(self.request, _("Changes saved."))
+        return redirect("consortium_settings")

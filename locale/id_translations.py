@@ -224,3 +224,9 @@ TRANSLATIONS.update({
     "An account was made for you in Silang, the school-library network. Your username is %(username)s.": "Akun Silang, jaringan perpustakaan sekolah, telah dibuat untuk Anda. Nama pengguna Anda %(username)s.",
     "Choose your password here:": "Pilih kata sandi Anda di sini:",
 })
+TRANSLATIONS.update({
+    "Choose between 1 and 180 days.": "Pilih antara 1 dan 180 hari.",
+    "Choose between 1 and 30 days.": "Pilih antara 1 dan 30 hari.",
+    "Only a coordinator may change the consortium settings.": "Hanya koordinator yang boleh mengubah pengaturan konsorsium.",
+    "Consortium settings": "Pengaturan konsorsium",
+})

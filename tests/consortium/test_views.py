@@ -289,3 +289,22 @@ def test_bad_person_input_shows_field_errors(client, librarian, school):
         url, {"username": "rosmawati", "first_name": "R", "email": "r2@example.org", "role": "student"}
     )
     assert "username" in response.context["form"].errors
+
+
+def test_coordinator_changes_consortium_settings(client, coordinator):
+    from consortium.models import ConsortiumSettings
+
+    client.force_login(coordinator)
+    url = reverse("consortium_settings")
+    data = {"name": "Konsorsium Medan", "default_loan_days": 21, "lender_answer_days": 3, "retention_days": 60}
+    assert client.post(url, data).status_code == 302
+    assert ConsortiumSettings.load().default_loan_days == 21
+    response = client.post(url, {**data, "default_loan_days": 0, "lender_answer_days": 99})
+    assert response.status_code == 200
+    assert {"default_loan_days", "lender_answer_days"} <= set(response.context["form"].errors)
+    assert ConsortiumSettings.load().default_loan_days == 21
+
+
+def test_librarian_cannot_change_consortium_settings(client, librarian):
+    client.force_login(librarian)
+    assert client.get(reverse("consortium_settings")).status_code == 403
