@@ -26,12 +26,18 @@ class Record(models.Model):
     place = models.CharField(_("place of publication"), max_length=255, blank=True)
     year = models.SmallIntegerField(_("year"), null=True, blank=True)
     edition = models.CharField(_("edition"), max_length=255, blank=True)
-    isbns = ArrayField(models.CharField(max_length=13), verbose_name=_("ISBNs"), default=list, blank=True,
-                       help_text=_("Kept as ISBN-13."))
+    isbns = ArrayField(
+        models.CharField(max_length=13),
+        verbose_name=_("ISBNs"),
+        default=list,
+        blank=True,
+        help_text=_("Kept as ISBN-13."),
+    )
     issn = models.CharField(_("ISSN"), max_length=9, blank=True)
     language = models.CharField(_("language"), max_length=3, blank=True, help_text=_("ISO 639-2 code, e.g. ind, eng."))
-    material_type = models.CharField(_("material type"), max_length=8, choices=MaterialType.choices,
-                                     default=MaterialType.BOOK)
+    material_type = models.CharField(
+        _("material type"), max_length=8, choices=MaterialType.choices, default=MaterialType.BOOK
+    )
     subjects = ArrayField(models.CharField(max_length=255), verbose_name=_("subjects"), default=list, blank=True)
     ddc = models.CharField(_("DDC class"), max_length=32, blank=True)
     series = models.CharField(_("series"), max_length=255, blank=True)
@@ -41,6 +47,11 @@ class Record(models.Model):
     # Normalised title/first author/year/publisher, accents, punctuation and case folded: the dedup key.
     match_key = models.CharField(max_length=400, blank=True, db_index=True)
     search_vector = SearchVectorField(null=True, editable=False)
+    # Search summary of the holdings, kept by triggers on catalog_holding (migration 0002_search_index):
+    # libraries holding a copy, libraries with a copy on the shelf now, and the newest date_added.
+    holding_library_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
+    available_library_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
+    last_added = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -81,8 +92,11 @@ class SourceRecord(models.Model):
         verbose_name = _("source record")
         verbose_name_plural = _("source records")
         constraints = [
-            models.UniqueConstraint(fields=["library", "local_id"], condition=~models.Q(local_id=""),
-                                    name="source_local_id_unique_per_library"),
+            models.UniqueConstraint(
+                fields=["library", "local_id"],
+                condition=~models.Q(local_id=""),
+                name="source_local_id_unique_per_library",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -98,15 +112,16 @@ class Holding(models.Model):
     call_number = models.CharField(_("call number"), max_length=100, blank=True)
     shelf_location = models.CharField(_("shelf location"), max_length=100, blank=True)
     copy_number = models.PositiveSmallIntegerField(_("copy number"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=HoldingStatus.choices,
-                              default=HoldingStatus.AVAILABLE, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=HoldingStatus.choices, default=HoldingStatus.AVAILABLE, db_index=True
+    )
     ill_allowed = models.BooleanField(_("may go out on interlibrary loan"), default=True)
-    acquisition = models.CharField(_("acquired by"), max_length=20, choices=Acquisition.choices,
-                                   default=Acquisition.PURCHASE)
+    acquisition = models.CharField(
+        _("acquired by"), max_length=20, choices=Acquisition.choices, default=Acquisition.PURCHASE
+    )
     date_added = models.DateField(_("date added"), default=timezone.localdate)
     due_on = models.DateField(_("due"), null=True, blank=True)
-    source = models.ForeignKey(SourceRecord, on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="holdings")
+    source = models.ForeignKey(SourceRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="holdings")
     # Bumped on every change: edit forms and the API refuse to overwrite a newer version.
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -116,8 +131,11 @@ class Holding(models.Model):
         verbose_name_plural = _("holdings")
         ordering = ["library__name", "copy_number", "barcode"]
         constraints = [
-            models.UniqueConstraint(fields=["library", "barcode"], name="holding_barcode_unique_per_library",
-                                    violation_error_message=_("This barcode is already used in this library.")),
+            models.UniqueConstraint(
+                fields=["library", "barcode"],
+                name="holding_barcode_unique_per_library",
+                violation_error_message=_("This barcode is already used in this library."),
+            ),
         ]
         indexes = [models.Index(fields=["record", "library"], name="holding_record_library")]
 
@@ -138,8 +156,9 @@ class MatchReview(models.Model):
     reason = models.TextField(blank=True)
     score = models.FloatField(default=0)
     status = models.CharField(max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.OPEN, db_index=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -173,8 +192,7 @@ class ImportJob(models.Model):
     """A librarian's upload, processed in the background; its report is kept."""
 
     library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="import_jobs")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     file = models.FileField(upload_to="imports/%Y/%m/")
     original_name = models.CharField(max_length=255)
     format = models.CharField(max_length=8, choices=SourceFormat.choices, blank=True)
