@@ -1,0 +1,74 @@
+"""Normalisation used by import, deduplication and search: ISBNs, folded text, match keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from stdnum import isbn as stdnum_isbn
+from stdnum import issn as stdnum_issn
+from stdnum.exceptions import ValidationError as StdnumError
+
+ISBN_CANDIDATE = re.compile(r"[0-9][0-9\- ]{8,16}[0-9Xx]")
+NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+YEAR = re.compile(r"(1[5-9]\d\d|20\d\d)")
+PAGES = re.compile(r"(\d+)\s*(?:p\b|pp\b|pages|hlm|halaman|h\.)", re.IGNORECASE)
+TRAILING_PUNCT = re.compile(r"[\s/:;,=.]+$")
+
+
+def isbn13(value: str) -> str | None:
+    """The ISBN-13 form of the first ISBN in `value` ('0764541668 (pbk.)' -> '9780764541667'), or None."""
+    if not value:
+        return None
+    match = ISBN_CANDIDATE.search(value)
+    if not match:
+        return None
+    try:
+        return stdnum_isbn.to_isbn13(stdnum_isbn.validate(match.group(0)))
+    except StdnumError:
+        return None
+
+
+def clean_issn(value: str) -> str:
+    try:
+        return stdnum_issn.format(stdnum_issn.validate(value.split()[0])) if value.strip() else ""
+    except (StdnumError, IndexError):
+        return ""
+
+
+def fold(text: str) -> str:
+    """Accents, punctuation and case folded: 'Laskar Pelangi!' and 'laskar pélangi' give the same."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(NON_WORD.sub(" ", stripped.casefold()).split())
+
+
+def strip_punct(text: str) -> str:
+    return TRAILING_PUNCT.sub("", (text or "").strip())
+
+
+def first_year(text: str) -> int | None:
+    match = YEAR.search(text or "")
+    return int(match.group(1)) if match else None
+
+
+def page_count(physical: str) -> int | None:
+    match = PAGES.search(physical or "")
+    return int(match.group(1)) if match else None
+
+
+def author_key(name: str) -> str:
+    """The surname-ish part: 'Hirata, Andrea' and 'Andrea Hirata' both give 'hirata'."""
+    folded = fold(name.split(",")[0] if "," in name else (name.split()[-1] if name.split() else ""))
+    return folded
+
+
+def match_key(*, title: str, first_author: str, year: int | None, publisher: str) -> str:
+    return "|".join([fold(title)[:150], author_key(first_author or ""), str(year or ""), fold(publisher)[:60]])
+
+
+def loose_key(*, title: str, first_author: str) -> str:
+    """Title and author only: a candidate for the review queue, never a silent merge."""
+    return "|".join([fold(title)[:150], author_key(first_author or "")])

@@ -1,0 +1,376 @@
+"""Readers for the files schools send: MARC21 (ISO 2709, MARC-8 or UTF-8), MARCXML, CSV (Silang and SLiMS).
+
+Each reader yields `Entry` objects, one per record, numbered from 1 in file order. A record that cannot be
+read becomes an Entry with `error` set, so the import reports it and goes on with the rest. A problem with
+the whole file (empty, unknown format, malformed XML, CSV without a title column) raises `FileRejected`
+before anything is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pymarc
+from django.utils.translation import gettext as _
+
+from .bibdata import BibData, ItemData, from_marc
+from .choices import MaterialType, SourceFormat
+from .normalize import clean_issn, first_year, isbn13, page_count, strip_punct
+
+RECORD_TERMINATOR = b"\x1d"
+MARCXML_NS = "http://www.loc.gov/MARC21/slim"
+
+
+class FileRejected(Exception):
+    """The whole file cannot be imported; nothing was written."""
+
+
+@dataclass
+class Entry:
+    number: int
+    bib: BibData | None = None
+    raw: bytes = b""
+    error: str = ""
+
+
+def sniff_format(head: bytes, filename: str = "") -> str:
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not text:
+        raise FileRejected(_("The file is empty."))
+    if text.startswith(b"<"):
+        return SourceFormat.MARCXML
+    if re.match(rb"^\d{5}[a-z ][a-z ]", text[:8]) and len(text) >= 24:
+        return SourceFormat.MARC21
+    if filename.lower().endswith((".mrc", ".marc", ".iso", ".dat")):
+        return SourceFormat.MARC21
+    if filename.lower().endswith(".xml"):
+        return SourceFormat.MARCXML
+    return SourceFormat.CSV
+
+
+def read_entries(data: bytes, fmt: str) -> Iterator[Entry]:
+    if not data.strip():
+        raise FileRejected(_("The file is empty."))
+    if fmt == SourceFormat.MARC21:
+        return read_marc21(data)
+    if fmt == SourceFormat.MARCXML:
+        return read_marcxml(data)
+    if fmt == SourceFormat.CSV:
+        return read_csv(data)
+    raise FileRejected(_("Unknown file format %(format)s.") % {"format": fmt})
+
+
+# --- MARC21 (ISO 2709) -----------------------------------------------------------------------
+
+
+def _decode_marc(chunk: bytes) -> pymarc.Record:
+    """Decode one ISO 2709 record, choosing UTF-8 or MARC-8 by leader/09 and by what the bytes are.
+
+    Some exports mark UTF-8 records as MARC-8 (blank leader/09): bytes that are valid UTF-8 with
+    non-ASCII characters are read as UTF-8, since MARC-8 text is almost never valid UTF-8.
+    """
+    declared_utf8 = chunk[9:10] == b"a"
+    looks_utf8 = False
+    if not declared_utf8 and any(byte > 0x7F for byte in chunk):
+        try:
+            chunk.decode("utf-8")
+            looks_utf8 = True
+        except UnicodeDecodeError:
+            pass
+    return pymarc.Record(
+        data=chunk,
+        to_unicode=True,
+        force_utf8=declared_utf8 or looks_utf8,
+        utf8_handling="strict",
+        hide_utf8_warnings=True,
+    )
+
+
+def read_marc21(data: bytes) -> Iterator[Entry]:
+    if not re.match(rb"^\s*\d{5}", data[:16]):
+        raise FileRejected(_("This is not a MARC21 (ISO 2709) file: it does not start with a record length."))
+    data = data.lstrip()
+    chunks = data.split(RECORD_TERMINATOR)
+    if chunks and not chunks[-1].strip():
+        chunks.pop()
+    for number, body in enumerate(chunks, start=1):
+        chunk = body.lstrip(b"\r\n") + RECORD_TERMINATOR
+        declared = chunk[:5]
+        if not declared.isdigit():
+            yield Entry(number, error=_("record %(n)s: no record length in the leader (corrupt data).") % {"n": number})
+            continue
+        if int(declared) != len(chunk):
+            reason = _("truncated") if int(declared) > len(chunk) else _("corrupt")
+            yield Entry(
+                number,
+                raw=chunk,
+                error=_("record %(n)s: %(reason)s (leader says %(declared)s bytes, found %(found)s).")
+                % {"n": number, "reason": reason, "declared": int(declared), "found": len(chunk)},
+            )
+            continue
+        try:
+            record = _decode_marc(chunk)
+        except UnicodeDecodeError:
+            yield Entry(
+                number, raw=chunk, error=_("record %(n)s: the text is neither valid MARC-8 nor UTF-8.") % {"n": number}
+            )
+            continue
+        except Exception as exc:  # pymarc raises many kinds for broken directories and fields
+            yield Entry(
+                number,
+                raw=chunk,
+                error=_("record %(n)s: unreadable (%(problem)s).") % {"n": number, "problem": exc.__class__.__name__},
+            )
+            continue
+        yield _entry_from_marc(number, record, chunk)
+
+
+def _entry_from_marc(number: int, record: pymarc.Record, raw: bytes) -> Entry:
+    try:
+        return Entry(number, bib=from_marc(record), raw=raw)
+    except ValueError as exc:
+        return Entry(number, raw=raw, error=_("record %(n)s: %(problem)s.") % {"n": number, "problem": exc})
+
+
+# --- MARCXML ------------------------------------------------------------------------------
+
+
+def read_marcxml(data: bytes) -> Iterator[Entry]:
+    text = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if b"<collection" not in text[:2000]:
+        # Bare <record> elements (no collection, sometimes no namespace): wrap them so they parse.
+        body = re.sub(rb"^<\?xml[^>]*\?>", b"", text)
+        text = b'<collection xmlns="' + MARCXML_NS.encode() + b'">' + body + b"</collection>"
+    if b"xmlns" not in text[:2000]:
+        text = text.replace(b"<collection", b'<collection xmlns="' + MARCXML_NS.encode() + b'"', 1)
+    try:
+        records = pymarc.parse_xml_to_array(io.BytesIO(text), strict=False)
+    except Exception as exc:  # xml.sax.SAXParseException and friends
+        line = exc.getLineNumber() if hasattr(exc, "getLineNumber") else "?"
+        problem = exc.getMessage() if hasattr(exc, "getMessage") else str(exc)
+        raise FileRejected(
+            _("The XML is not well-formed (line %(line)s): %(problem)s") % {"line": line, "problem": problem}
+        ) from exc
+    if not records:
+        raise FileRejected(_("No MARCXML records were found in the file."))
+    for number, record in enumerate(records, start=1):
+        if record is None:
+            yield Entry(number, error=_("record %(n)s: unreadable.") % {"n": number})
+            continue
+        yield _entry_from_marc(number, record, pymarc.record_to_xml(record, namespace=True))
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+SILANG_COLUMNS = [
+    "local_id",
+    "title",
+    "subtitle",
+    "authors",
+    "publisher",
+    "place",
+    "year",
+    "edition",
+    "isbn",
+    "issn",
+    "language",
+    "material_type",
+    "subjects",
+    "ddc",
+    "series",
+    "physical_description",
+    "summary",
+    "barcode",
+    "call_number",
+    "shelf_location",
+    "copy_number",
+    "ill_allowed",
+]
+# SLiMS 9 bibliography export (Bibliografi > Ekspor) and the SLiMS `biblio` table.
+SLIMS_EXPORT_MARKERS = {"isbn_issn", "publish_year"}
+LANGUAGE_NAMES = {
+    "indonesia": "ind",
+    "bahasa indonesia": "ind",
+    "english": "eng",
+    "inggris": "eng",
+    "en": "eng",
+    "id": "ind",
+    "arab": "ara",
+    "arabic": "ara",
+    "jawa": "jav",
+    "sunda": "sun",
+    "batak": "btk",
+}
+ANGLE_LIST = re.compile(r"<([^<>]+)>")
+
+
+def _split(value: str) -> list[str]:
+    value = value or ""
+    if "<" in value and ">" in value:
+        return [part.strip() for part in ANGLE_LIST.findall(value) if part.strip()]
+    return [part.strip() for part in re.split(r"\s*[;|]\s*", value) if part.strip()]
+
+
+def _language(value: str) -> str:
+    value = (value or "").strip().lower()
+    if len(value) == 3 and value.isalpha():
+        return value
+    return LANGUAGE_NAMES.get(value, "")
+
+
+def _decode_csv(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FileRejected(_("The CSV file is neither UTF-8 nor Windows-1252 text."))
+
+
+def read_csv(data: bytes) -> Iterator[Entry]:
+    text = _decode_csv(data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    columns = {(name or "").strip().lower() for name in (reader.fieldnames or [])}
+    if "title" not in columns:
+        raise FileRejected(
+            _("The CSV file has no 'title' column. Expected columns: %(columns)s.")
+            % {"columns": ", ".join(SILANG_COLUMNS)}
+        )
+    slims = bool(SLIMS_EXPORT_MARKERS & columns)
+    grouped: dict[str, Entry] = {}
+    order: list[str] = []
+    try:
+        for row_number, raw_row in enumerate(reader, start=2):
+            row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw_row.items() if k is not None}
+            try:
+                key, bib = (_slims_row if slims else _silang_row)(row, row_number)
+            except ValueError as exc:
+                entry = Entry(
+                    row_number,
+                    raw=json.dumps(row).encode(),
+                    error=_("row %(n)s: %(problem)s") % {"n": row_number, "problem": exc},
+                )
+                grouped[f"error:{row_number}"] = entry
+                order.append(f"error:{row_number}")
+                continue
+            if key in grouped and grouped[key].bib is not None:
+                # Another copy of a record already read: one Silang CSV row per copy.
+                grouped[key].bib.items.extend(bib.items)
+                grouped[key].raw += b"\n" + json.dumps(row, ensure_ascii=False).encode()
+            else:
+                grouped[key] = Entry(row_number, bib=bib, raw=json.dumps(row, ensure_ascii=False).encode())
+                order.append(key)
+    except csv.Error as exc:
+        raise FileRejected(
+            _("The CSV file cannot be read (line %(line)s): %(problem)s") % {"line": reader.line_num, "problem": exc}
+        ) from exc
+    for key in order:
+        yield grouped[key]
+
+
+def _isbns(value: str, bib: BibData) -> None:
+    for raw in _split(value):
+        normalised = isbn13(raw)
+        if normalised:
+            if normalised not in bib.isbns:
+                bib.isbns.append(normalised)
+        elif not clean_issn(raw):
+            bib.bad_isbns.append(raw)
+        else:
+            bib.issn = clean_issn(raw)
+
+
+def _silang_row(row: dict, number: int) -> tuple[str, BibData]:
+    title = row.get("title", "")
+    if not title:
+        raise ValueError(_("no title"))
+    authors = []
+    for part in _split(row.get("authors", "")):
+        match = re.match(r"^(.*?)\s*\((\w+)\)$", part)
+        authors.append(
+            {"name": match.group(1), "role": match.group(2).lower()} if match else {"name": part, "role": "author"}
+        )
+    year = row.get("year", "")
+    if year and not first_year(year):
+        raise ValueError(_("the year %(year)s is not a year") % {"year": year})
+    material = row.get("material_type", "") or MaterialType.BOOK
+    if material not in MaterialType.values:
+        raise ValueError(_("unknown material type %(value)s") % {"value": material})
+    bib = BibData(
+        title=title,
+        subtitle=row.get("subtitle", ""),
+        authors=authors,
+        publisher=row.get("publisher", ""),
+        place=row.get("place", ""),
+        year=first_year(year),
+        edition=row.get("edition", ""),
+        issn=clean_issn(row.get("issn", "")),
+        language=_language(row.get("language", "")),
+        material_type=material,
+        subjects=_split(row.get("subjects", "")),
+        ddc=row.get("ddc", ""),
+        series=row.get("series", ""),
+        physical_description=row.get("physical_description", ""),
+        pages=page_count(row.get("physical_description", "")),
+        summary=row.get("summary", ""),
+        local_id=row.get("local_id", ""),
+    )
+    _isbns(row.get("isbn", ""), bib)
+    if row.get("barcode"):
+        copy = row.get("copy_number", "")
+        bib.items.append(
+            ItemData(
+                barcode=row["barcode"],
+                call_number=row.get("call_number", ""),
+                shelf_location=row.get("shelf_location", ""),
+                copy_number=int(copy) if copy.isdigit() else None,
+                ill_allowed=row.get("ill_allowed", "1").lower() not in {"0", "no", "false", "tidak", "n"},
+            )
+        )
+    key = bib.local_id or f"{title}|{','.join(bib.isbns)}|{bib.year}"
+    return key, bib
+
+
+def _slims_row(row: dict, number: int) -> tuple[str, BibData]:
+    title = strip_punct(row.get("title", ""))
+    if not title:
+        raise ValueError(_("no title"))
+    collation = row.get("collation", "")
+    bib = BibData(
+        title=title,
+        edition=row.get("edition", ""),
+        publisher=row.get("publisher_name", ""),
+        place=row.get("place_name", ""),
+        year=first_year(row.get("publish_year", "")),
+        language=_language(row.get("language_name", "") or row.get("language_id", "")),
+        subjects=_split(row.get("topics", "")),
+        ddc=row.get("classification", "").split()[0] if row.get("classification", "").split() else "",
+        series=row.get("series_title", ""),
+        physical_description=collation,
+        pages=page_count(collation),
+        summary=row.get("notes", ""),
+        responsibility=row.get("sor", ""),
+        authors=[{"name": name, "role": "author"} for name in _split(row.get("authors", ""))],
+        local_id=row.get("biblio_id", ""),
+    )
+    gmd = row.get("gmd_name", "").lower()
+    if any(word in gmd for word in ("video", "audio", "sound", "film", "cd", "dvd")):
+        bib.material_type = MaterialType.AUDIOVISUAL
+    elif "map" in gmd or "peta" in gmd:
+        bib.material_type = MaterialType.MAP
+    elif "electronic" in gmd or "elektronik" in gmd:
+        bib.material_type = MaterialType.EBOOK
+    _isbns(row.get("isbn_issn", ""), bib)
+    for code in _split(row.get("item_code", "")):
+        bib.items.append(ItemData(barcode=code, call_number=row.get("call_number", "")))
+    key = bib.local_id or f"{title}|{','.join(bib.isbns)}|{bib.year}"
+    return key, bib

@@ -1,0 +1,619 @@
+"""Catalog search: query language, ranking, facets, scope, suggestions. The one place used by the page and the API.
+
+Query language (what a reader types in the box):
+    kata lain          every word must match (Indonesian and English stems, accents and case folded)
+    "kata lain"        exact phrase (the words next to each other, in this order)
+    -kata              excludes records with the word (also -"a phrase")
+    978-602-...        an ISBN (10 or 13) or a copy's barcode jumps to its record
+
+The index itself is kept by Postgres triggers (migration 0002_search_index): search_vector has weights
+A title, B authors, C subjects/series, D summary/publisher; holding_library_ids / available_library_ids
+summarise catalog_holding, so results, availability and facets never join the holdings table.
+
+Facet counts over a huge result set (a common word matches a third of the catalog) are the expensive part:
+counts are taken over at most FACET_SAMPLE matching records and the page says so when that limit is hit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.core.cache import cache
+from django.db import connection
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from stdnum import isbn as stdnum_isbn
+
+from consortium.models import Library
+from consortium.policy import is_api_key, library_ids_for, school_id_of
+
+from .choices import MaterialType
+from .models import Holding, Record
+
+MAX_QUERY_LENGTH = 300  # characters kept from the box; a 10 KB paste is cut with a message
+MAX_TERMS = 12
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+# Counts above this are shown as "more than N"; facets are counted over at most this many matches.
+FACET_SAMPLE = 5000
+SUBJECT_FACET_SIZE = 12
+SUGGEST_MIN_SIMILARITY = 0.35
+
+SORTS = {
+    "relevance": gettext_lazy("Relevance"),
+    "newest": gettext_lazy("Newest"),
+    "title": gettext_lazy("Title"),
+}
+SCOPES = {
+    "all": gettext_lazy("Whole consortium"),
+    "mine": gettext_lazy("My school"),
+}
+LANGUAGES = {
+    "ind": gettext_lazy("Indonesian"),
+    "eng": gettext_lazy("English"),
+    "jav": gettext_lazy("Javanese"),
+    "sun": gettext_lazy("Sundanese"),
+    "ara": gettext_lazy("Arabic"),
+    "msa": gettext_lazy("Malay"),
+    "zho": gettext_lazy("Chinese"),
+    "jpn": gettext_lazy("Japanese"),
+    "deu": gettext_lazy("German"),
+    "fra": gettext_lazy("French"),
+    "bbc": gettext_lazy("Batak Toba"),
+}
+DDC_CLASSES = {
+    "0": gettext_lazy("000 Computer science, information, general works"),
+    "1": gettext_lazy("100 Philosophy and psychology"),
+    "2": gettext_lazy("200 Religion"),
+    "3": gettext_lazy("300 Social sciences"),
+    "4": gettext_lazy("400 Language"),
+    "5": gettext_lazy("500 Science"),
+    "6": gettext_lazy("600 Technology"),
+    "7": gettext_lazy("700 Arts and recreation"),
+    "8": gettext_lazy("800 Literature"),
+    "9": gettext_lazy("900 History and geography"),
+}
+YEAR_MIN, YEAR_MAX = 1000, 2100
+
+TOKEN_RE = re.compile(r'(-?)"([^"]*)"|(\S+)')
+ISBN_RE = re.compile(r"^(?:ISBN[:\s]*)?([0-9][0-9\- ]{8,16}[0-9Xx])$", re.IGNORECASE)
+BARCODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-./]{2,63}$")
+
+
+# --- parsing ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Term:
+    text: str
+    negated: bool = False
+    phrase: bool = False
+
+
+def parse_query(text: str) -> list[Term]:
+    """Split the box into words, "phrases" and -exclusions; an unbalanced quote is treated as plain text."""
+    if text.count('"') % 2:
+        text = text.replace('"', " ")
+    terms: list[Term] = []
+    for match in TOKEN_RE.finditer(text):
+        neg, phrase, word = match.groups()
+        if phrase is not None:
+            if phrase.strip():
+                terms.append(Term(phrase.strip(), negated=bool(neg), phrase=True))
+            continue
+        negated = word.startswith("-") and len(word) > 1
+        word = word[1:] if negated else word
+        # Keep letters and digits (any script); the rest separates words, as it does in the index.
+        cleaned = re.sub(r"[^\w]+", " ", word).strip()
+        if cleaned:
+            terms.append(Term(cleaned, negated=negated, phrase=" " in cleaned))
+    return terms[:MAX_TERMS]
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass
+class SearchParams:
+    """Everything a search depends on; built from the query string of the page or of the API."""
+
+    q: str = ""
+    libraries: list[int] = field(default_factory=list)
+    available: bool = False
+    material_types: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)
+    ddc: list[str] = field(default_factory=list)
+    year_from: int | None = None
+    year_to: int | None = None
+    scope: str = "all"
+    sort: str = ""
+    page: int = 1
+    page_size: int = PAGE_SIZE
+    raw: bool = False  # "search instead for" the original words: no automatic correction
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(
+            self.libraries
+            or self.available
+            or self.material_types
+            or self.languages
+            or self.subjects
+            or self.ddc
+            or self.year_from is not None
+            or self.year_to is not None
+            or self.scope == "mine"
+        )
+
+    @property
+    def effective_sort(self) -> str:
+        if self.sort in SORTS:
+            return self.sort
+        return "relevance" if self.q.strip() else "newest"
+
+    @classmethod
+    def from_querydict(cls, data, *, known_library_ids: set[int] | None = None) -> SearchParams:
+        """Lenient parsing: unknown or malformed values are dropped with a notice, never an error page."""
+        p = cls()
+        q = (data.get("q") or "").replace("\x00", "")
+        if len(q) > MAX_QUERY_LENGTH:
+            p.notices.append(_("Your search was too long; only its first %(n)d characters were used.")
+                             % {"n": MAX_QUERY_LENGTH})
+            q = q[:MAX_QUERY_LENGTH]
+        p.q = q.strip()
+        ignored = False
+
+        for value in data.getlist("library"):
+            lib = _int_or_none(value)
+            if lib is None or (known_library_ids is not None and lib not in known_library_ids):
+                ignored = True
+            elif lib not in p.libraries:
+                p.libraries.append(lib)
+        p.available = data.get("available") in ("1", "on", "true", "yes")
+        for value in data.getlist("type"):
+            if value in MaterialType.values:
+                p.material_types.append(value) if value not in p.material_types else None
+            else:
+                ignored = True
+        for value in data.getlist("lang"):
+            if re.fullmatch(r"[a-z]{3}", value or ""):
+                p.languages.append(value) if value not in p.languages else None
+            else:
+                ignored = True
+        for value in data.getlist("ddc"):
+            if value in DDC_CLASSES:
+                p.ddc.append(value) if value not in p.ddc else None
+            else:
+                ignored = True
+        for value in data.getlist("subject"):
+            value = (value or "").strip()[:255]
+            if value and value not in p.subjects:
+                p.subjects.append(value)
+        p.subjects = p.subjects[:5]
+        for name in ("year_from", "year_to"):
+            raw = (data.get(name) or "").strip()
+            if raw:
+                year = _int_or_none(raw)
+                if year is None or not YEAR_MIN <= year <= YEAR_MAX:
+                    ignored = True
+                else:
+                    setattr(p, name, year)
+        if p.year_from and p.year_to and p.year_from > p.year_to:
+            p.year_from, p.year_to = p.year_to, p.year_from
+        scope = data.get("scope") or "all"
+        if scope in SCOPES:
+            p.scope = scope
+        else:
+            ignored = True
+        sort = data.get("sort") or ""
+        if sort and sort not in SORTS:
+            ignored = True
+        else:
+            p.sort = sort
+        page = _int_or_none(data.get("page") or 1)
+        p.page = page if page and page > 0 else 1
+        size = _int_or_none(data.get("page_size") or PAGE_SIZE)
+        p.page_size = min(max(size or PAGE_SIZE, 1), MAX_PAGE_SIZE)
+        p.raw = data.get("raw") == "1"
+        if ignored:
+            p.notices.append(_("Some filters in the address were not recognised and were ignored."))
+        return p
+
+
+# --- who is searching ------------------------------------------------------------------------------
+
+
+def home_library_ids(actor) -> list[int]:
+    """The searcher's own school(s): a student's school, a librarian's libraries, an API key's library."""
+    school = school_id_of(actor)
+    if school:
+        return [school]
+    if is_api_key(actor) or getattr(actor, "is_authenticated", False):
+        return sorted(library_ids_for(actor))
+    return []
+
+
+def library_names() -> dict[int, Library]:
+    """All member libraries by id (a few hundred rows at most), for facet labels and availability lines."""
+    return {lib.pk: lib for lib in Library.objects.only("id", "name", "code", "status").order_by("name")}
+
+
+# --- jump to a record -----------------------------------------------------------------------------
+
+
+def find_jump_record(q: str) -> int | None:
+    """The record an ISBN or a barcode in the box stands for, when there is exactly one."""
+    q = q.strip()
+    match = ISBN_RE.match(q)
+    if match:
+        digits = re.sub(r"[\s\-]", "", match.group(1))
+        if stdnum_isbn.is_valid(digits):
+            isbn13 = stdnum_isbn.compact(stdnum_isbn.to_isbn13(digits))
+            ids = list(Record.objects.filter(isbns__contains=[isbn13]).values_list("id", flat=True)[:2])
+            if len(ids) == 1:
+                return ids[0]
+    if BARCODE_RE.match(q) and any(ch.isdigit() for ch in q):
+        ids = list(Holding.objects.filter(barcode=q).values_list("record_id", flat=True).distinct()[:2])
+        if len(ids) == 1:
+            return ids[0]
+    return None
+
+
+# --- SQL -------------------------------------------------------------------------------------------------
+
+
+def build_tsquery(terms: list[Term]) -> str:
+    """One tsquery (as text) for the terms: each term matches its Indonesian or its English stems."""
+    if not terms:
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (phraseto_tsquery('indonesian', silang_unaccent(t))"
+            " || phraseto_tsquery('english', silang_unaccent(t)))::text"
+            " FROM unnest(%s::text[]) WITH ORDINALITY AS u(t, n) ORDER BY n",
+            [[t.text.lower() for t in terms]],
+        )
+        parts = [row[0] for row in cursor.fetchall()]
+    positive, negative = [], []
+    for term, part in zip(terms, parts):
+        if not part:
+            continue  # only stop words, emoji or punctuation
+        (negative if term.negated else positive).append(f"({part})")
+    if not positive and not negative:
+        return ""
+    return " & ".join(positive + [f"!{n}" for n in negative])
+
+
+@dataclass
+class SqlFilter:
+    where: list[str] = field(default_factory=list)
+    params: list = field(default_factory=list)
+
+    def add(self, clause: str, *params) -> None:
+        self.where.append(clause)
+        self.params.extend(params)
+
+    @property
+    def sql(self) -> str:
+        return " AND ".join(self.where) if self.where else "TRUE"
+
+
+def build_filter(params: SearchParams, tsquery: str, *, scope_ids: list[int]) -> SqlFilter:
+    f = SqlFilter()
+    if tsquery:
+        f.add("r.search_vector @@ %s::tsquery", tsquery)
+    libraries = list(params.libraries)
+    if params.scope == "mine" and scope_ids:
+        libraries = [lib for lib in libraries if lib in scope_ids] or scope_ids
+    if libraries:
+        f.add("r.holding_library_ids && %s::bigint[]", libraries)
+    if params.available:
+        if libraries:
+            f.add("r.available_library_ids && %s::bigint[]", libraries)
+        else:
+            f.add("cardinality(r.available_library_ids) > 0")
+    if params.material_types:
+        f.add("r.material_type = ANY(%s)", params.material_types)
+    if params.languages:
+        f.add("r.language = ANY(%s)", params.languages)
+    if params.subjects:
+        f.add("r.subjects && %s::varchar[]", params.subjects)
+    if params.ddc:
+        f.add("left(r.ddc, 1) = ANY(%s) AND r.ddc ~ '^[0-9]'", params.ddc)
+    if params.year_from is not None:
+        f.add("r.year >= %s", params.year_from)
+    if params.year_to is not None:
+        f.add("r.year <= %s", params.year_to)
+    return f
+
+
+def order_by(params: SearchParams, tsquery: str, *, first_ids: list[int]) -> tuple[str, list]:
+    """ORDER BY clause: own school first (when asked), then the chosen sort; r.id keeps pages stable."""
+    clauses, args = [], []
+    if first_ids:
+        clauses.append("(r.holding_library_ids && %s::bigint[]) DESC")
+        args.append(first_ids)
+    sort = params.effective_sort
+    if sort == "relevance" and tsquery:
+        clauses.append("ts_rank(r.search_vector, %s::tsquery) DESC")
+        args.append(tsquery)
+    elif sort == "title":
+        clauses.append("lower(r.title), r.year DESC NULLS LAST")
+    elif sort == "newest":
+        clauses.append("r.year DESC NULLS LAST, r.last_added DESC NULLS LAST")
+    else:
+        clauses.append("r.last_added DESC NULLS LAST")
+    clauses.append("r.id DESC")
+    return ", ".join(clauses), args
+
+
+# --- results -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Hit:
+    record: Record
+    held_by: list[Library]
+    available_at: list[Library]
+
+    @property
+    def held_count(self) -> int:
+        return len(self.held_by)
+
+
+@dataclass
+class SearchResult:
+    params: SearchParams
+    hits: list[Hit] = field(default_factory=list)
+    count: int = 0
+    count_exact: bool = True
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    facets_exact: bool = True
+    suggestion: str = ""  # "did you mean"
+    corrected_from: str = ""  # the results are for `suggestion` because `corrected_from` found nothing
+    jump_record_id: int | None = None
+    tsquery: str = ""
+    page_past_end: bool = False
+    browse: bool = False  # empty search: the page shows browse instead
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // self.params.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.params.page < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.params.page > 1
+
+
+class Searcher:
+    """Runs one search for one actor. Page and API both call `run()` and render its SearchResult."""
+
+    def __init__(self, params: SearchParams, *, actor=None, libraries: dict[int, Library] | None = None):
+        self.params = params
+        self.actor = actor
+        self._libraries = libraries
+
+    @cached_property
+    def libraries(self) -> dict[int, Library]:
+        return self._libraries if self._libraries is not None else library_names()
+
+    @cached_property
+    def home_ids(self) -> list[int]:
+        return home_library_ids(self.actor)
+
+    def run(self, *, jump: bool = True) -> SearchResult:
+        p = self.params
+        result = SearchResult(params=p)
+        if not p.q and not p.has_filters:
+            result.browse = True
+            return result
+        if p.scope == "mine" and not self.home_ids:
+            p.notices.append(_("You do not belong to a school, so the whole consortium was searched."))
+            p.scope = "all"
+        if jump and p.q and not p.has_filters:
+            result.jump_record_id = find_jump_record(p.q)
+            if result.jump_record_id:
+                result.count = 1
+        terms = parse_query(p.q)
+        tsquery = build_tsquery(terms)
+        if p.q and not tsquery:
+            p.notices.append(_("Your search has no words we can look for (only punctuation, symbols or very common "
+                               "words)."))
+            if not p.has_filters:
+                result.browse = True
+                return result
+        result.tsquery = tsquery
+        self._fill(result, tsquery)
+        if tsquery and not p.raw:
+            suggestion = self.suggest(terms)
+            if suggestion:
+                result.suggestion = suggestion
+                if result.count == 0:
+                    corrected = build_tsquery(parse_query(suggestion))
+                    if corrected:
+                        result.corrected_from = p.q
+                        result.tsquery = corrected
+                        self._fill(result, corrected)
+        return result
+
+    def _fill(self, result: SearchResult, tsquery: str) -> None:
+        p = self.params
+        # Own school first: students and staff searching the whole consortium see their school's copies on top.
+        first_ids = self.home_ids if p.scope == "all" and not p.libraries else []
+        flt = build_filter(p, tsquery, scope_ids=self.home_ids)
+        order_sql, order_args = order_by(p, tsquery, first_ids=first_ids)
+        offset = (p.page - 1) * p.page_size
+        with connection.cursor() as cursor:
+            # The page of ids first (the ranked query), then counts and facets over a capped sample.
+            cursor.execute(
+                f"SELECT r.id FROM catalog_record r WHERE {flt.sql} ORDER BY {order_sql} LIMIT %s OFFSET %s",
+                [*flt.params, *order_args, p.page_size, offset],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            self._facets(cursor, result, flt)
+        if not ids and p.page > 1 and result.count:
+            result.page_past_end = True
+        records = Record.objects.defer("search_vector", "summary").in_bulk(ids)
+        libs = self.libraries
+        home = set(self.home_ids)
+        hits = []
+        for rid in ids:
+            record = records.get(rid)
+            if record is None:
+                continue
+            held = [libs[i] for i in record.holding_library_ids if i in libs]
+            available = [libs[i] for i in record.available_library_ids if i in libs]
+            # The reader's own school first, then the others by name.
+            held.sort(key=lambda lib: (lib.pk not in home, lib.name))
+            available.sort(key=lambda lib: (lib.pk not in home, lib.name))
+            hits.append(Hit(record=record, held_by=held, available_at=available))
+        result.hits = hits
+
+    def _facets(self, cursor, result: SearchResult, flt: SqlFilter) -> None:
+        p = self.params
+        cursor.execute(
+            f"""
+            WITH m AS MATERIALIZED (
+                SELECT r.holding_library_ids, r.available_library_ids, r.material_type, r.language, r.year,
+                       r.ddc, r.subjects
+                  FROM catalog_record r WHERE {flt.sql} LIMIT %s)
+            SELECT 'n', '', count(*) FROM m
+            UNION ALL SELECT 'library', l::text, count(*) FROM m, unnest(m.holding_library_ids) l GROUP BY l
+            UNION ALL SELECT 'available', '1', count(*) FROM m WHERE cardinality(m.available_library_ids) > 0
+            UNION ALL SELECT 'type', material_type, count(*) FROM m GROUP BY material_type
+            UNION ALL SELECT 'lang', language, count(*) FROM m WHERE language <> '' GROUP BY language
+            UNION ALL SELECT 'decade', (year / 10 * 10)::text, count(*) FROM m WHERE year IS NOT NULL
+                      GROUP BY year / 10
+            UNION ALL SELECT 'ddc', left(ddc, 1), count(*) FROM m WHERE ddc ~ '^[0-9]' GROUP BY left(ddc, 1)
+            UNION ALL (SELECT 'subject', s, count(*) FROM m, unnest(m.subjects) s GROUP BY s
+                       ORDER BY count(*) DESC, s LIMIT %s)
+            """,
+            [*flt.params, FACET_SAMPLE + 1, SUBJECT_FACET_SIZE],
+        )
+        rows = cursor.fetchall()
+        n = next((c for kind, _v, c in rows if kind == "n"), 0)
+        result.count_exact = result.facets_exact = n <= FACET_SAMPLE
+        result.count = n if result.count_exact else FACET_SAMPLE
+        libs = self.libraries
+        facets: dict[str, list[FacetValue]] = {k: [] for k in ("library", "available", "type", "lang", "decade",
+                                                              "ddc", "subject")}
+        types = dict(MaterialType.choices)
+        for kind, value, count in rows:
+            if kind == "n":
+                continue
+            if kind == "library":
+                lib = libs.get(int(value))
+                if lib is None:
+                    continue
+                facets[kind].append(FacetValue(value, lib.name, count, int(value) in p.libraries))
+            elif kind == "available":
+                facets[kind].append(FacetValue("1", _("Available now"), count, p.available))
+            elif kind == "type":
+                facets[kind].append(FacetValue(value, str(types.get(value, value)), count, value in p.material_types))
+            elif kind == "lang":
+                facets[kind].append(FacetValue(value, str(LANGUAGES.get(value, value)), count, value in p.languages))
+            elif kind == "decade":
+                decade = int(value)
+                selected = p.year_from == decade and p.year_to == decade + 9
+                facets[kind].append(FacetValue(value, f"{decade}–{decade + 9}", count, selected))
+            elif kind == "ddc":
+                facets[kind].append(FacetValue(value, str(DDC_CLASSES[value]), count, value in p.ddc))
+            elif kind == "subject":
+                facets[kind].append(FacetValue(value, value, count, value in p.subjects))
+        for kind in ("library", "type", "lang"):
+            facets[kind].sort(key=lambda f: (-f.count, f.label))
+        facets["decade"].sort(key=lambda f: f.value, reverse=True)
+        facets["ddc"].sort(key=lambda f: f.value)
+        # Chosen subjects stay visible (so they can be unticked) even when they are not in the top list.
+        for subject in p.subjects:
+            if not any(f.value == subject for f in facets["subject"]):
+                facets["subject"].append(FacetValue(subject, subject, 0, True))
+        result.facets = facets
+
+    # --- did you mean ---
+
+    def suggest(self, terms: list[Term]) -> str:
+        """The query with each word that is not in the catalog's word list replaced by its nearest word."""
+        words = sorted({w for t in terms if not t.negated for w in t.text.lower().split() if len(w) >= 4})
+        if not words:
+            return ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT u.w,
+                       (SELECT sw.word FROM catalog_search_word sw
+                         WHERE sw.word %% u.w AND similarity(sw.word, u.w) >= %s
+                         ORDER BY similarity(sw.word, u.w) DESC, sw.ndoc DESC LIMIT 1)
+                  FROM (SELECT silang_unaccent(x) AS w FROM unnest(%s::text[]) x) u
+                 WHERE NOT EXISTS (SELECT 1 FROM catalog_search_word e WHERE e.word = u.w)
+                """,
+                [SUGGEST_MIN_SIMILARITY, words],
+            )
+            replacements = {w: best for w, best in cursor.fetchall() if best}
+        if not replacements:
+            return ""
+        out = self.params.q
+        for wrong, right in replacements.items():
+            out = re.sub(rf"(?i)\b{re.escape(wrong)}\b", right, out)
+        return out if out.lower() != self.params.q.lower() else ""
+
+
+def search(params: SearchParams, *, actor=None, jump: bool = True) -> SearchResult:
+    return Searcher(params, actor=actor).run(jump=jump)
+
+
+# --- browse -----------------------------------------------------------------------------------------
+
+
+def new_acquisitions(*, library: Library | None = None, limit: int = 20) -> list[Record]:
+    """Records most recently added to the consortium, or to one school."""
+    if library is None:
+        qs = Record.objects.filter(last_added__isnull=False).order_by("-last_added", "-id")
+        return list(qs.defer("search_vector", "summary")[:limit])
+    # Newest copies of this school (index catalog_holding_library_added), then their records.
+    rows = (
+        Holding.objects.filter(library=library)
+        .exclude(status="withdrawn")
+        .order_by("-date_added", "-id")
+        .values_list("record_id", flat=True)[: limit * 3]
+    )
+    ids = list(dict.fromkeys(rows))[:limit]
+    records = Record.objects.defer("search_vector", "summary").in_bulk(ids)
+    return [records[i] for i in ids if i in records]
+
+
+def popular_subjects(limit: int = 30) -> list[tuple[str, int]]:
+    """Subjects most used among the newest 20,000 records (cached: a full count would read the whole catalog)."""
+    key = f"catalog:popular_subjects:{limit}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT s, count(*) FROM (SELECT subjects FROM catalog_record ORDER BY id DESC LIMIT 20000) r,
+                      unnest(r.subjects) s GROUP BY s ORDER BY count(*) DESC, s LIMIT %s""",
+            [limit],
+        )
+        rows = cursor.fetchall()
+    cache.set(key, rows, 600)
+    return rows

@@ -1,0 +1,224 @@
+import pymarc
+import pytest
+
+from catalog.importing import import_bytes, import_file
+from catalog.models import Holding, MatchReview, Record, SourceRecord
+
+pytestmark = pytest.mark.django_db
+
+
+def test_concerto_marcxml_imports_all_records(school, data_file):
+    report = import_file(library=school, path=data_file("evergreen_concerto_bibs.xml"))
+    assert not report.rejected
+    assert report.records_read == 344
+    assert report.created + report.joined == 344
+    assert report.skipped == []
+    assert SourceRecord.objects.filter(library=school).count() == 344
+    assert Record.objects.count() == report.created
+    assert Holding.objects.filter(library=school).count() == report.holdings_added > 0
+
+
+def test_concerto_dedups_exact_duplicates_but_keeps_material_types_apart(school, data_file):
+    import_file(library=school, path=data_file("evergreen_concerto_bibs.xml"))
+    hobbits = Record.objects.filter(title__icontains="hobbit")
+    # The Hobbit in several forms (book, large print, audio, DVD): never one record across material types.
+    assert hobbits.values("material_type").distinct().count() >= 2
+    for material in hobbits.values_list("material_type", flat=True).distinct():
+        same_type = hobbits.filter(material_type=material)
+        keys = list(same_type.values_list("match_key", flat=True))
+        assert len(keys) == len(set(keys))  # no two records of one type with the same key
+
+
+def test_same_file_for_two_schools_gives_one_record_with_both_schools(school, other_school, data_file):
+    first = import_file(library=school, path=data_file("evergreen_jazz_1k.mrc"))
+    records_after_first = Record.objects.count()
+    second = import_file(library=other_school, path=data_file("evergreen_jazz_1k.mrc"))
+    assert Record.objects.count() == records_after_first
+    assert second.created == 0 and second.joined == 1000
+    assert first.holdings_added == second.holdings_added == 1238
+    record = Record.objects.filter(holdings__isnull=False).first()
+    assert set(record.holdings.values_list("library__code", flat=True)) == {"SMAN1MDN", "SMPN7MDN"}
+    assert record.sources.count() == 2
+
+
+def test_reimporting_the_same_file_changes_nothing(school, data_file):
+    import_file(library=school, path=data_file("evergreen_lul_fre_100.mrc"))
+    snapshot = list(Holding.objects.order_by("pk").values_list("pk", "version", "updated_at"))
+    again = import_file(library=school, path=data_file("evergreen_lul_fre_100.mrc"))
+    assert (again.created, again.joined, again.updated, again.unchanged) == (0, 0, 0, 100)
+    assert (again.holdings_added, again.holdings_updated, again.holdings_unchanged) == (0, 0, 114)
+    assert list(Holding.objects.order_by("pk").values_list("pk", "version", "updated_at")) == snapshot
+
+
+def test_changed_file_updates_what_changed(school, data_file):
+    data = data_file("evergreen_lul_fre_100.mrc").read_bytes()
+    import_bytes(library=school, data=data, filename="a.mrc")
+    records = list(pymarc.MARCReader(data, to_unicode=True, hide_utf8_warnings=True))
+    first = records[0]
+    first.get("949")["l"] = "RAK-BARU"
+    first.leader = first.leader  # keep leader; pymarc recomputes lengths on as_marc
+    changed = b"".join(r.as_marc() for r in records)
+    report = import_bytes(library=school, data=changed, filename="b.mrc")
+    assert report.holdings_updated == 1
+    assert Holding.objects.filter(shelf_location="RAK-BARU").count() == 1
+
+
+def test_marc8_records_are_decoded(school, data_file):
+    import_file(library=school, path=data_file("evergreen_lul_fre_100.mrc"))
+    assert Record.objects.filter(title__contains="é").exists() or Record.objects.filter(
+        responsibility__regex=r"[éèàç]").exists()
+
+
+def test_mislabelled_utf8_is_read_as_utf8(school, data_file):
+    report = import_file(library=school, path=data_file("evergreen_FSL.marc"))
+    assert report.skipped == []
+    assert Record.objects.filter(title__regex=r"[А-Яа-яԱ-Ֆա-ֆ]").count() > 10
+
+
+def test_nepali_utf8_with_852_accession_numbers(school, data_file):
+    report = import_file(library=school, path=data_file("evergreen_nepali.marc"))
+    assert report.records_read == 96 and report.holdings_added > 0
+
+
+def test_unreadable_record_is_reported_and_the_rest_imports(school, data_file):
+    report = import_file(library=school, path=data_file("evergreen_oss.marc"))
+    assert report.records_read == 42
+    assert len(report.skipped) == 1 and report.skipped[0]["record"] == 28
+    assert report.created + report.joined == 41
+
+
+def test_bare_marcxml_records_without_collection_or_namespace(school, data_file):
+    report = import_file(library=school, path=data_file("evergreen_serials_marc21.xml"))
+    assert report.records_read == 7 and not report.skipped
+    assert Record.objects.filter(material_type="serial").count() >= 1
+
+
+def test_invalid_isbns_are_reported_with_their_record(school, data_file):
+    report = import_file(library=school, path=data_file("evergreen_badisbns.xml"))
+    assert report.records_read == 10
+    assert report.warnings and all("record" in w for w in report.warnings)
+    for record in Record.objects.all():
+        assert all(len(isbn) == 13 for isbn in record.isbns)
+
+
+def test_koha_sample(school, data_file):
+    report = import_file(library=school, path=data_file("koha_sample_bibs.xml"))
+    assert report.records_read == 436 and not report.rejected
+
+
+def test_slims_biblio_table_csv(school, data_file):
+    report = import_file(library=school, path=data_file("slims_sample_biblio.csv"))
+    assert report.records_read == 15 and not report.skipped
+    php = Record.objects.get(title__startswith="PHP 5 for dummies")
+    assert php.isbns == ["9780764541667"] and php.year == 2004 and php.pages == 392
+    assert php.language == "eng" and php.series == "For dummies"
+
+
+def test_uncertain_match_goes_to_review_not_merged(school, other_school):
+    csv_a = "local_id,title,authors,publisher,year,barcode\nA1,Laskar Pelangi,Andrea Hirata,Bentang Pustaka,2005,B1\n"
+    csv_b = "local_id,title,authors,publisher,year,barcode\nX9,Laskar pelangi!,\"Hirata, Andrea\",Bentang,2006,B1\n"
+    import_bytes(library=school, data=csv_a.encode(), filename="a.csv")
+    report = import_bytes(library=other_school, data=csv_b.encode(), filename="b.csv")
+    assert report.created == 1 and report.to_review == 1
+    assert Record.objects.count() == 2
+    assert MatchReview.objects.filter(status="open").count() == 1
+
+
+def test_match_key_joins_accent_and_case_variants(school, other_school):
+    csv_a = "title,authors,publisher,year,barcode\nBumi Manusia,Pramoedya Ananta Toer,Hasta Mitra,1980,B1\n"
+    csv_b = "title,authors,publisher,year,barcode\nBUMI MANUSIA.,\"Toer, Pramoedya Ananta\",Hasta Mitra,1980,B7\n"
+    import_bytes(library=school, data=csv_a.encode(), filename="a.csv")
+    report = import_bytes(library=other_school, data=csv_b.encode(), filename="b.csv")
+    assert report.joined == 1 and Record.objects.count() == 1
+
+
+def test_clearly_different_page_counts_are_not_joined(school, other_school):
+    csv_a = "title,authors,year,physical_description,barcode\nFisika,Marthen Kanginan,2016,320 hlm.,B1\n"
+    csv_b = "title,authors,year,physical_description,barcode\nFisika,Marthen Kanginan,2016,96 hlm.,B2\n"
+    import_bytes(library=school, data=csv_a.encode(), filename="a.csv")
+    report = import_bytes(library=other_school, data=csv_b.encode(), filename="b.csv")
+    assert report.created == 1 and Record.objects.count() == 2
+
+
+def test_isbn_joins_even_when_titles_differ(school, other_school):
+    csv_a = "title,isbn,barcode\nMatematika Kelas X,978-602-427-107-7,B1\n"
+    csv_b = "title,isbn,barcode\nMatematika SMA/MA Kelas 10,9786024271077,B1\n"
+    import_bytes(library=school, data=csv_a.encode(), filename="a.csv")
+    assert import_bytes(library=other_school, data=csv_b.encode(), filename="b.csv").joined == 1
+
+
+def test_same_isbn_different_material_type_is_not_joined(school, other_school):
+    csv_a = "title,isbn,material_type,barcode\nThe Hobbit,9780261102217,book,B1\n"
+    csv_b = "title,isbn,material_type,barcode\nThe Hobbit,9780261102217,av,B2\n"
+    import_bytes(library=school, data=csv_a.encode(), filename="a.csv")
+    assert import_bytes(library=other_school, data=csv_b.encode(), filename="b.csv").created == 1
+
+
+# --- bad input -------------------------------------------------------------------------------
+
+def holdings_snapshot(library):
+    return list(Holding.objects.filter(library=library).order_by("pk").values_list("pk", "barcode", "version"))
+
+
+@pytest.mark.parametrize(
+    "data, filename, message",
+    [
+        (b"", "empty.mrc", "empty"),
+        (b"   \n", "blank.csv", "empty"),
+        (b"judul,pengarang\nA,B\n", "no-title.csv", "title"),
+        (b"<collection><record><leader>bad", "broken.xml", "XML"),
+        (b"\x00\x01\x02 not marc", "x.mrc", "MARC21"),
+    ],
+)
+def test_rejected_files_change_nothing(school, data_file, data, filename, message):
+    import_file(library=school, path=data_file("evergreen_lul_fre_100.mrc"))
+    before = holdings_snapshot(school)
+    report = import_bytes(library=school, data=data, filename=filename)
+    assert message.lower() in report.rejected.lower()
+    assert holdings_snapshot(school) == before
+
+
+def test_truncated_marc_reports_the_last_record(school, data_file):
+    data = data_file("evergreen_lul_fre_100.mrc").read_bytes()
+    report = import_bytes(library=school, data=data[: len(data) - 300], filename="cut.mrc")
+    assert report.created == 99
+    assert len(report.skipped) == 1 and report.skipped[0]["record"] == 100
+    assert "truncated" in report.skipped[0]["reason"]
+
+
+def test_corrupt_record_in_the_middle_is_skipped(school, data_file):
+    records = data_file("evergreen_lul_fre_100.mrc").read_bytes().split(b"\x1d")
+    records[4] = b"99999" + records[4][5:]  # a lying leader
+    report = import_bytes(library=school, data=b"\x1d".join(records), filename="bad.mrc")
+    assert [s["record"] for s in report.skipped] == [5]
+    assert report.created == 99
+
+
+def test_wrong_encoding_csv_is_still_read(school):
+    data = "title,authors,barcode\nCaf\u00e9 Sastra,Ayu Utami,B1\n".encode("cp1252")
+    report = import_bytes(library=school, data=data, filename="latin.csv")
+    assert report.created == 1 and Record.objects.get().title == "Café Sastra"
+
+
+def test_barcode_twice_in_one_file(school):
+    data = b"title,barcode\nBuku A,B1\nBuku B,B1\n"
+    report = import_bytes(library=school, data=data, filename="dup.csv")
+    assert report.holdings_added == 1
+    assert any("B1" in w["message"] and w["record"] == 3 for w in report.warnings)
+
+
+def test_csv_row_without_title_is_skipped_with_its_row(school):
+    report = import_bytes(library=school, data=b"title,barcode\n,B1\nBuku,B2\n", filename="x.csv")
+    assert [s["record"] for s in report.skipped] == [2]
+    assert report.created == 1
+
+
+def test_too_large_file_is_refused(school, tmp_path, settings, monkeypatch):
+    from catalog import importing
+
+    monkeypatch.setattr(importing, "MAX_IMPORT_BYTES", 1000)
+    big = tmp_path / "big.mrc"
+    big.write_bytes(b"0" * 2000)
+    report = import_file(library=school, path=big)
+    assert "limit" in report.rejected
+    assert not Holding.objects.exists()
