@@ -165,8 +165,9 @@ class SearchParams:
         p = cls()
         q = (data.get("q") or "").replace("\x00", "")
         if len(q) > MAX_QUERY_LENGTH:
-            p.notices.append(_("Your search was too long; only its first %(n)d characters were used.")
-                             % {"n": MAX_QUERY_LENGTH})
+            p.notices.append(
+                _("Your search was too long; only its first %(n)d characters were used.") % {"n": MAX_QUERY_LENGTH}
+            )
             q = q[:MAX_QUERY_LENGTH]
         p.q = q.strip()
         ignored = False
@@ -405,6 +406,21 @@ class SearchResult:
         return self.params.page > 1
 
 
+def make_hit(record: Record, libraries: dict[int, Library], home: set[int]) -> Hit:
+    """Where a record is held and available, the reader's own school first, then the others by name."""
+
+    def ordered(ids):
+        return sorted((libraries[i] for i in ids if i in libraries), key=lambda lib: (lib.pk not in home, lib.name))
+
+    return Hit(
+        record=record, held_by=ordered(record.holding_library_ids), available_at=ordered(record.available_library_ids)
+    )
+
+
+def hit_for(record: Record, libraries: dict[int, Library], *, actor=None) -> Hit:
+    return make_hit(record, libraries, set(home_library_ids(actor)))
+
+
 class Searcher:
     """Runs one search for one actor. Page and API both call `run()` and render its SearchResult."""
 
@@ -437,8 +453,9 @@ class Searcher:
         terms = parse_query(p.q)
         tsquery = build_tsquery(terms)
         if p.q and not tsquery:
-            p.notices.append(_("Your search has no words we can look for (only punctuation, symbols or very common "
-                               "words)."))
+            p.notices.append(
+                _("Your search has no words we can look for (only punctuation, symbols or very common words).")
+            )
             if not p.has_filters:
                 result.browse = True
                 return result
@@ -474,19 +491,7 @@ class Searcher:
         if not ids and p.page > 1 and result.count:
             result.page_past_end = True
         records = Record.objects.defer("search_vector", "summary").in_bulk(ids)
-        libs = self.libraries
-        home = set(self.home_ids)
-        hits = []
-        for rid in ids:
-            record = records.get(rid)
-            if record is None:
-                continue
-            held = [libs[i] for i in record.holding_library_ids if i in libs]
-            available = [libs[i] for i in record.available_library_ids if i in libs]
-            # The reader's own school first, then the others by name.
-            held.sort(key=lambda lib: (lib.pk not in home, lib.name))
-            available.sort(key=lambda lib: (lib.pk not in home, lib.name))
-            hits.append(Hit(record=record, held_by=held, available_at=available))
+        hits = [make_hit(records[rid], self.libraries, set(self.home_ids)) for rid in ids if rid in records]
         result.hits = hits
 
     def _facets(self, cursor, result: SearchResult, flt: SqlFilter) -> None:
@@ -515,8 +520,9 @@ class Searcher:
         result.count_exact = result.facets_exact = n <= FACET_SAMPLE
         result.count = n if result.count_exact else FACET_SAMPLE
         libs = self.libraries
-        facets: dict[str, list[FacetValue]] = {k: [] for k in ("library", "available", "type", "lang", "decade",
-                                                              "ddc", "subject")}
+        facets: dict[str, list[FacetValue]] = {
+            k: [] for k in ("library", "available", "type", "lang", "decade", "ddc", "subject")
+        }
         types = dict(MaterialType.choices)
         for kind, value, count in rows:
             if kind == "n":

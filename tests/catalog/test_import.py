@@ -65,8 +65,10 @@ def test_changed_file_updates_what_changed(school, data_file):
 
 def test_marc8_records_are_decoded(school, data_file):
     import_file(library=school, path=data_file("evergreen_lul_fre_100.mrc"))
-    assert Record.objects.filter(title__contains="é").exists() or Record.objects.filter(
-        responsibility__regex=r"[éèàç]").exists()
+    assert (
+        Record.objects.filter(title__contains="é").exists()
+        or Record.objects.filter(responsibility__regex=r"[éèàç]").exists()
+    )
 
 
 def test_mislabelled_utf8_is_read_as_utf8(school, data_file):
@@ -116,7 +118,7 @@ def test_slims_biblio_table_csv(school, data_file):
 
 def test_uncertain_match_goes_to_review_not_merged(school, other_school):
     csv_a = "local_id,title,authors,publisher,year,barcode\nA1,Laskar Pelangi,Andrea Hirata,Bentang Pustaka,2005,B1\n"
-    csv_b = "local_id,title,authors,publisher,year,barcode\nX9,Laskar pelangi!,\"Hirata, Andrea\",Bentang,2006,B1\n"
+    csv_b = 'local_id,title,authors,publisher,year,barcode\nX9,Laskar pelangi!,"Hirata, Andrea",Bentang,2006,B1\n'
     import_bytes(library=school, data=csv_a.encode(), filename="a.csv")
     report = import_bytes(library=other_school, data=csv_b.encode(), filename="b.csv")
     assert report.created == 1 and report.to_review == 1
@@ -126,7 +128,7 @@ def test_uncertain_match_goes_to_review_not_merged(school, other_school):
 
 def test_match_key_joins_accent_and_case_variants(school, other_school):
     csv_a = "title,authors,publisher,year,barcode\nBumi Manusia,Pramoedya Ananta Toer,Hasta Mitra,1980,B1\n"
-    csv_b = "title,authors,publisher,year,barcode\nBUMI MANUSIA.,\"Toer, Pramoedya Ananta\",Hasta Mitra,1980,B7\n"
+    csv_b = 'title,authors,publisher,year,barcode\nBUMI MANUSIA.,"Toer, Pramoedya Ananta",Hasta Mitra,1980,B7\n'
     import_bytes(library=school, data=csv_a.encode(), filename="a.csv")
     report = import_bytes(library=other_school, data=csv_b.encode(), filename="b.csv")
     assert report.joined == 1 and Record.objects.count() == 1
@@ -155,6 +157,7 @@ def test_same_isbn_different_material_type_is_not_joined(school, other_school):
 
 
 # --- bad input -------------------------------------------------------------------------------
+
 
 def holdings_snapshot(library):
     return list(Holding.objects.filter(library=library).order_by("pk").values_list("pk", "barcode", "version"))
@@ -222,3 +225,54 @@ def test_too_large_file_is_refused(school, tmp_path, settings, monkeypatch):
     report = import_file(library=school, path=big)
     assert "limit" in report.rejected
     assert not Holding.objects.exists()
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def _fields(record: pymarc.Record) -> list[tuple]:
+    return [
+        (f.tag, tuple((s.code, s.value) for s in f.subfields) if f.is_control_field() is False else f.data)
+        for f in record.fields
+        if f.tag not in ("852", "949", "952")
+    ]
+
+
+@pytest.mark.parametrize("filename", ["evergreen_lul_fre_100.mrc", "evergreen_jazz_1k.mrc", "evergreen_FSL.marc"])
+def test_marc_round_trip_keeps_fields(school, data_file, filename):
+    from catalog.exporting import export_marc
+
+    original = list(
+        pymarc.MARCReader(
+            data_file(filename).read_bytes(),
+            to_unicode=True,
+            hide_utf8_warnings=True,
+            force_utf8=filename == "evergreen_FSL.marc",
+        )
+    )
+    import_file(library=school, path=data_file(filename))
+    exported = b"".join(export_marc(school))
+    back = list(pymarc.MARCReader(exported, to_unicode=True))
+    assert len(back) == len(original)
+    for record, again in zip(original, back, strict=True):
+        assert _fields(again) == _fields(record)
+    holdings_852 = sum(len(r.get_fields("852")) for r in back)
+    assert holdings_852 == Holding.objects.filter(library=school).count()
+
+
+def test_marcxml_and_csv_exports_read_back(school, other_school, data_file):
+    import csv as csvmod
+    import io
+
+    from catalog.exporting import export_csv, export_marcxml
+
+    import_file(library=school, path=data_file("slims_sample_biblio.csv"))
+    import_file(library=other_school, path=data_file("evergreen_concerto_bibs.xml"))
+    xml = b"".join(export_marcxml(None))
+    records = pymarc.parse_xml_to_array(io.BytesIO(xml))
+    assert len(records) == Record.objects.count()
+    rows = list(csvmod.DictReader(io.StringIO(b"".join(export_csv(school)).decode("utf-8-sig"))))
+    assert {row["title"] for row in rows} >= {"PHP 5 for dummies"}
+    # The exported CSV imports again as the same records.
+    report = import_bytes(library=school, data=b"".join(export_csv(school)), filename="again.csv")
+    assert report.rejected == "" and report.created == 0

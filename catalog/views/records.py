@@ -1,0 +1,234 @@
+"""Discovery pages: search, the record page (holdings by school, citation, export) and browse.
+
+All of them are public (the union catalog is the consortium's shop window); what a signed-in reader gets
+in addition is their own school first. The searching itself lives in catalog/search.py.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from consortium.models import Library
+
+from .. import search as catalog_search
+from ..choices import HoldingStatus
+from ..models import Record
+from ..search import DDC_CLASSES, LANGUAGES, SCOPES, SORTS, SearchParams, Searcher
+
+
+def record_citation(record: Record) -> str:
+    """An APA-style reference: Author, A. (Year). Title: Subtitle (Edition). Publisher."""
+    authors = [a.get("name", "") for a in record.authors or [] if isinstance(a, dict) and a.get("name")]
+    who = ", ".join(authors[:3]) + (" et al." if len(authors) > 3 else "")
+    parts = []
+    if who:
+        parts.append(who.rstrip(".") + ".")
+    parts.append(f"({record.year})." if record.year else "(n.d.).")
+    title = str(record)
+    if record.edition:
+        title += f" ({record.edition})"
+    parts.append(title.rstrip(".") + ".")
+    if record.publisher:
+        parts.append((f"{record.place}: " if record.place else "") + record.publisher.rstrip(".") + ".")
+    return " ".join(parts)
+
+
+def record_ris(record: Record) -> str:
+    """The record in RIS, which reference managers (Zotero, Mendeley) import."""
+    kind = {"book": "BOOK", "ebook": "EBOOK", "serial": "JOUR", "av": "VIDEO", "map": "MAP"}.get(
+        record.material_type, "GEN"
+    )
+    lines = [f"TY  - {kind}", f"TI  - {record.title}"]
+    if record.subtitle:
+        lines.append(f"T2  - {record.subtitle}")
+    for author in record.authors or []:
+        if isinstance(author, dict) and author.get("name"):
+            tag = "ED" if author.get("role") == "editor" else "AU"
+            lines.append(f"{tag}  - {author['name']}")
+    for tag, value in (
+        ("PY", record.year),
+        ("PB", record.publisher),
+        ("CY", record.place),
+        ("ET", record.edition),
+        ("LA", record.language),
+        ("CN", record.ddc),
+        ("AB", record.summary),
+    ):
+        if value:
+            lines.append(f"{tag}  - {value}")
+    lines += [f"SN  - {isbn}" for isbn in record.isbns or []]
+    lines += [f"KW  - {subject}" for subject in record.subjects or []]
+    lines.append("ER  - ")
+    return "\r\n".join(line.replace("\r", " ").replace("\n", " ") for line in lines) + "\r\n"
+
+
+def record_marcxml(record: Record) -> bytes:
+    """A minimal MARC21 record in MARCXML built from the union record."""
+    from pymarc import Field, Subfield
+    from pymarc import Record as MarcRecord
+    from pymarc import record_to_xml
+
+    marc = MarcRecord(force_utf8=True)
+    marc.add_field(Field(tag="001", data=str(record.pk)))
+    for isbn in record.isbns or []:
+        marc.add_field(Field(tag="020", indicators=[" ", " "], subfields=[Subfield("a", isbn)]))
+    if record.ddc:
+        marc.add_field(Field(tag="082", indicators=["0", "4"], subfields=[Subfield("a", record.ddc)]))
+    authors = [a for a in record.authors or [] if isinstance(a, dict) and a.get("name")]
+    if authors:
+        marc.add_field(Field(tag="100", indicators=["1", " "], subfields=[Subfield("a", authors[0]["name"])]))
+    title = [Subfield("a", record.title)]
+    if record.subtitle:
+        title.append(Subfield("b", record.subtitle))
+    if record.responsibility:
+        title.append(Subfield("c", record.responsibility))
+    marc.add_field(Field(tag="245", indicators=["1", "0"], subfields=title))
+    if record.edition:
+        marc.add_field(Field(tag="250", indicators=[" ", " "], subfields=[Subfield("a", record.edition)]))
+    imprint = [
+        Subfield(code, value)
+        for code, value in (("a", record.place), ("b", record.publisher), ("c", str(record.year or "")))
+        if value
+    ]
+    if imprint:
+        marc.add_field(Field(tag="264", indicators=[" ", "1"], subfields=imprint))
+    if record.physical_description:
+        marc.add_field(Field(tag="300", indicators=[" ", " "], subfields=[Subfield("a", record.physical_description)]))
+    if record.series:
+        marc.add_field(Field(tag="490", indicators=["0", " "], subfields=[Subfield("a", record.series)]))
+    if record.summary:
+        marc.add_field(Field(tag="520", indicators=[" ", " "], subfields=[Subfield("a", record.summary)]))
+    for subject in record.subjects or []:
+        marc.add_field(Field(tag="650", indicators=[" ", "4"], subfields=[Subfield("a", subject)]))
+    for author in authors[1:]:
+        marc.add_field(Field(tag="700", indicators=["1", " "], subfields=[Subfield("a", author["name"])]))
+    return record_to_xml(marc, namespace=True)
+
+
+class SearchView(TemplateView):
+    """The catalog's one search box, facets and results; an empty search shows browse."""
+
+    template_name = "catalog/search.html"
+
+    def get(self, request, *args, **kwargs):
+        libraries = catalog_search.library_names()
+        params = SearchParams.from_querydict(request.GET, known_library_ids=set(libraries))
+        result = Searcher(params, actor=request.user, libraries=libraries).run()
+        if result.jump_record_id:
+            return redirect("catalog:record_detail", pk=result.jump_record_id)
+        context = self.get_context_data(result=result, params=params, libraries=libraries)
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        result = kwargs["result"]
+        params = kwargs["params"]
+        context.update(
+            sorts=SORTS.items(),
+            scopes=SCOPES.items(),
+            show_scope=bool(catalog_search.home_library_ids(self.request.user)),
+            ddc_classes=DDC_CLASSES.items(),
+            languages=LANGUAGES,
+            first_index=(params.page - 1) * params.page_size + 1,
+        )
+        if result.browse:
+            context.update(browse_context())
+        if result.corrected_from:
+            context["original_query_string"] = urlencode({"q": result.corrected_from, "raw": "1"})
+        if result.suggestion:
+            context["suggestion_query_string"] = urlencode({"q": result.suggestion})
+        return context
+
+
+def browse_context(library: Library | None = None) -> dict:
+    return {
+        "new_records": catalog_search.new_acquisitions(library=library, limit=20),
+        "popular_subjects": catalog_search.popular_subjects(),
+        "ddc_classes": DDC_CLASSES.items(),
+        "browse_libraries": Library.objects.active().only("id", "name", "code").order_by("name"),
+        "browse_library": library,
+    }
+
+
+class BrowseView(TemplateView):
+    """New acquisitions across the consortium, subjects and DDC classes."""
+
+    template_name = "catalog/browse.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(browse_context())
+        return context
+
+
+class BrowseLibraryView(TemplateView):
+    """New acquisitions of one school."""
+
+    template_name = "catalog/browse_library.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        library = get_object_or_404(Library.objects.visible_to(self.request.user), code__iexact=kwargs["code"])
+        context.update(browse_context(library))
+        return context
+
+
+class RecordDetailView(TemplateView):
+    """Full description, holdings by school with status and due dates, permalink, citation and export."""
+
+    template_name = "catalog/record_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        record = get_object_or_404(Record.objects.defer("search_vector"), pk=kwargs["pk"])
+        holdings = list(
+            record.holdings.exclude(status=HoldingStatus.WITHDRAWN)
+            .select_related("library")
+            .order_by("library__name", "copy_number", "barcode")
+        )
+        home = set(catalog_search.home_library_ids(self.request.user))
+        schools = []
+        for library, copies in groupby(holdings, key=lambda h: h.library):
+            copies = list(copies)
+            schools.append(
+                {
+                    "library": library,
+                    "copies": copies,
+                    "available": sum(1 for h in copies if h.status == HoldingStatus.AVAILABLE),
+                    "is_home": library.pk in home,
+                }
+            )
+        schools.sort(key=lambda s: (not s["is_home"], s["library"].name))
+        context.update(
+            record=record,
+            schools=schools,
+            permalink=self.request.build_absolute_uri(record.get_absolute_url()),
+            citation=record_citation(record),
+            language_label=LANGUAGES.get(record.language, record.language),
+            ddc_label=DDC_CLASSES.get(record.ddc[:1], "") if record.ddc else "",
+        )
+        return context
+
+
+class RecordExportView(TemplateView):
+    """The record as RIS (reference managers) or MARCXML (library systems)."""
+
+    def get(self, request, *args, **kwargs):
+        record = get_object_or_404(Record.objects.defer("search_vector"), pk=kwargs["pk"])
+        fmt = kwargs["fmt"]
+        if fmt == "ris":
+            response = HttpResponse(record_ris(record), content_type="application/x-research-info-systems")
+        elif fmt == "marcxml":
+            response = HttpResponse(record_marcxml(record), content_type="application/marcxml+xml")
+        else:
+            raise Http404(_("Unknown export format."))
+        response["Content-Disposition"] = (
+            f'attachment; filename="record-{record.pk}.{"ris" if fmt == "ris" else "xml"}"'
+        )
+        return response
