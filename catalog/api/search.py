@@ -18,7 +18,7 @@ from consortium.api.permissions import ReadForAnyoneWriteSignedIn
 
 from .. import search as catalog_search
 from ..models import Record
-from ..search import SearchParams, Searcher
+from ..search import Searcher, SearchParams
 
 PARAMETERS = [
     OpenApiParameter("q", OpenApiTypes.STR, description='Words, "exact phrase", -excluded; or an ISBN/barcode.'),

@@ -19,7 +19,7 @@ from consortium.models import Library
 from .. import search as catalog_search
 from ..choices import HoldingStatus
 from ..models import Record
-from ..search import DDC_CLASSES, LANGUAGES, SCOPES, SORTS, SearchParams, Searcher
+from ..search import DDC_CLASSES, LANGUAGES, SCOPES, SORTS, Searcher, SearchParams
 
 
 def record_citation(record: Record) -> str:
@@ -70,9 +70,8 @@ def record_ris(record: Record) -> str:
 
 def record_marcxml(record: Record) -> bytes:
     """A minimal MARC21 record in MARCXML built from the union record."""
-    from pymarc import Field, Subfield
+    from pymarc import Field, Subfield, record_to_xml
     from pymarc import Record as MarcRecord
-    from pymarc import record_to_xml
 
     marc = MarcRecord(force_utf8=True)
     marc.add_field(Field(tag="001", data=str(record.pk)))
@@ -160,6 +159,12 @@ class BrowseView(TemplateView):
     """New acquisitions across the consortium, subjects and DDC classes."""
 
     template_name = "catalog/browse.html"
+
+    def get(self, request, *args, **kwargs):
+        school = request.GET.get("school", "")
+        if school and Library.objects.filter(code__iexact=school).exists():
+            return redirect("catalog:browse_library", code=school)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
