@@ -276,3 +276,34 @@ def test_marcxml_and_csv_exports_read_back(school, other_school, data_file):
     # The exported CSV imports again as the same records.
     report = import_bytes(library=school, data=b"".join(export_csv(school)), filename="again.csv")
     assert report.rejected == "" and report.created == 0
+
+
+def test_import_and_export_commands(school, data_file, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command(
+        "import_records", str(data_file("evergreen_lul_fre_100.mrc")), library="sman1mdn", stdout=out, stderr=StringIO()
+    )
+    text = out.getvalue()
+    assert "records created           100" in text and "holdings added            114" in text
+    target = tmp_path / "out.xml"
+    call_command("export_records", library="SMAN1MDN", format="marcxml", output=str(target), stderr=StringIO())
+    assert len(pymarc.parse_xml_to_array(str(target))) == 100
+
+
+def test_import_command_reports_a_rejected_file(school, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    empty = tmp_path / "empty.mrc"
+    empty.write_bytes(b"")
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_records", str(empty), library="SMAN1MDN", stdout=out, stderr=StringIO())
+    assert "empty" in out.getvalue()
+    with pytest.raises(CommandError, match="No member library"):
+        call_command("import_records", str(empty), library="NOPE", stdout=out)
