@@ -1,0 +1,108 @@
+"""Index freshness: triggers keep search_vector, the holdings summary and the word list current without a reindex."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+
+from catalog.models import Holding, Record
+from tests.factories import LibraryFactory
+
+from .test_search import ids, make_record, run
+
+pytestmark = pytest.mark.django_db
+
+
+def test_new_record_is_found_at_once():
+    record = make_record("Atlas geografi")
+    assert ids(run("atlas")) == [record.pk]
+
+
+def test_edit_is_found_at_once_and_old_words_are_gone():
+    record = make_record("Atlas geografi")
+    record.title = "Kamus biologi"
+    record.save()
+    assert ids(run("kamus")) == [record.pk]
+    assert ids(run("atlas")) == []
+
+
+def test_queryset_update_is_indexed_too():
+    record = make_record("Atlas geografi")
+    Record.objects.filter(pk=record.pk).update(subjects=["Vulkanologi"])
+    assert ids(run("vulkanologi")) == [record.pk]
+
+
+def test_edited_word_joins_the_suggestion_list():
+    record = make_record("Atlas")
+    record.title = "Paleontologi"
+    record.save()
+    assert run("paleontologo").suggestion == "paleontologi"
+
+
+def test_status_change_updates_availability():
+    library = LibraryFactory()
+    record = make_record("Atlas geografi", holdings=[library])
+    assert ids(run("atlas", available="1")) == [record.pk]
+    Holding.objects.filter(record=record).update(status="on_loan", due_on=datetime.date(2026, 12, 1))
+    assert ids(run("atlas", available="1")) == []
+    holding = Holding.objects.get(record=record)
+    holding.status = "available"
+    holding.save()
+    assert ids(run("atlas", available="1")) == [record.pk]
+
+
+def test_stale_model_instance_cannot_erase_the_holdings_summary():
+    library = LibraryFactory()
+    record = Record.objects.create(title="Atlas geografi")
+    Holding.objects.create(record=record, library=library, barcode="X1")
+    record.title = "Atlas dunia"
+    record.save()  # the instance still holds holding_library_ids = []
+    record.refresh_from_db()
+    assert record.holding_library_ids == [library.pk] and record.available_library_ids == [library.pk]
+
+
+def test_merge_moves_holdings_and_the_index_follows():
+    a, b = LibraryFactory(), LibraryFactory()
+    keep = make_record("Bumi manusia", holdings=[a])
+    duplicate = make_record("Bumi Manusia (duplikat)", holdings=[b])
+    # What a merge does: the duplicate's copies move to the surviving record, the duplicate goes.
+    Holding.objects.filter(record=duplicate).update(record=keep)
+    duplicate.delete()
+    keep.refresh_from_db()
+    assert sorted(keep.holding_library_ids) == sorted([a.pk, b.pk])
+    result = run("bumi manusia", library=[b.pk])
+    assert ids(result) == [keep.pk]
+    assert result.hits[0].held_count == 2
+
+
+def test_withdrawn_and_deleted_copies_leave_the_summary():
+    a, b = LibraryFactory(), LibraryFactory()
+    record = make_record("Atlas", holdings=[a, b])
+    Holding.objects.filter(record=record, library=a).update(status="withdrawn")
+    Holding.objects.filter(record=record, library=b).delete()
+    record.refresh_from_db()
+    assert record.holding_library_ids == [] and record.available_library_ids == []
+
+
+def test_bulk_insert_refreshes_each_record_once():
+    library = LibraryFactory()
+    records = Record.objects.bulk_create([Record(title=f"Buku massal {n}") for n in range(200)])
+    Holding.objects.bulk_create(
+        [Holding(record=r, library=library, barcode=f"M{n}") for n, r in enumerate(records) for _ in range(1)]
+    )
+    assert Record.objects.filter(holding_library_ids__contains=[library.pk]).count() == 200
+    assert run("massal").count == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ndoc FROM catalog_search_word WHERE word = 'massal'")
+        assert cursor.fetchone()[0] >= 200
+
+
+def test_search_vector_weights_title_authors_subjects():
+    record = make_record("Judul", authors=["Pengarang"], subjects=["Subjek"], summary="Ringkasan")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT search_vector::text FROM catalog_record WHERE id = %s", [record.pk])
+        vector = cursor.fetchone()[0]
+    assert "'judul':1A" in vector and "B" in vector.split("'pengarang':")[1][:6]
+    assert "C" in vector.split("'subjek':")[1][:6] and "'ringkasan':" in vector
