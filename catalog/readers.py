@@ -336,7 +336,8 @@ def _silang_row(row: dict, number: int) -> tuple[str, BibData]:
                 ill_allowed=row.get("ill_allowed", "1").lower() not in {"0", "no", "false", "tidak", "n"},
             )
         )
-    key = bib.local_id or f"{title}|{','.join(bib.isbns)}|{bib.year}"
+    # Rows without an id are copies of one record when title, ISBNs, year, edition and type agree.
+    key = bib.local_id or f"{title}|{','.join(bib.isbns)}|{bib.year}|{bib.edition}|{bib.material_type}"
     return key, bib
 
 
@@ -372,5 +373,6 @@ def _slims_row(row: dict, number: int) -> tuple[str, BibData]:
     _isbns(row.get("isbn_issn", ""), bib)
     for code in _split(row.get("item_code", "")):
         bib.items.append(ItemData(barcode=code, call_number=row.get("call_number", "")))
-    key = bib.local_id or f"{title}|{','.join(bib.isbns)}|{bib.year}"
+    # Rows without an id are copies of one record when title, ISBNs, year, edition and type agree.
+    key = bib.local_id or f"{title}|{','.join(bib.isbns)}|{bib.year}|{bib.edition}|{bib.material_type}"
     return key, bib

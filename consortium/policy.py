@@ -184,3 +184,20 @@ def can_add_student(actor, library: Library) -> bool:
 def can_manage_staff(actor, library: Library) -> bool:
     """Who works for which library is part of membership: coordinators decide."""
     return not is_api_key(actor) and is_coordinator(actor)
+
+
+# --- catalog ---------------------------------------------------------------------------------
+
+
+def can_manage_holdings(actor, library) -> bool:
+    """A library's copies are changed by its librarians, its read-write key, and coordinators."""
+    try:
+        ensure_can_write_for(actor, library)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def can_curate_catalog(actor) -> bool:
+    """Merging, splitting and deciding possible duplicates touches every school's view: coordinators only."""
+    return not is_api_key(actor) and is_coordinator(actor)

@@ -25,8 +25,14 @@ def make_record(title="Buku", *, authors=(), subjects=(), holdings=(), **fields)
     )
     for item in holdings:
         library, status = item if isinstance(item, tuple) else (item, "available")
-        Holding.objects.create(record=record, library=library, barcode=f"B{next(_barcodes):06d}", status=status,
-                               call_number="500 ABC", shelf_location="Rak 3")
+        Holding.objects.create(
+            record=record,
+            library=library,
+            barcode=f"B{next(_barcodes):06d}",
+            status=status,
+            call_number="500 ABC",
+            shelf_location="Rak 3",
+        )
     record.refresh_from_db()
     return record
 
@@ -170,14 +176,36 @@ def libs(db):
 def facet_set(libs):
     a, b, c = libs
     return {
-        "ind_book_a": make_record("Sejarah Indonesia", language="ind", material_type="book", year=2015, ddc="959.8",
-                                  subjects=["Sejarah"], holdings=[a, (b, "on_loan")]),
-        "eng_book_b": make_record("History of Indonesia", language="eng", material_type="book", year=1998,
-                                  ddc="959.8", subjects=["History"], holdings=[(b, "on_loan")]),
-        "ind_ebook_c": make_record("Sejarah kota Medan", language="ind", material_type="ebook", year=2021, ddc="959",
-                                   subjects=["Sejarah", "Medan"], holdings=[c]),
-        "ind_map_none": make_record("Peta sejarah", language="ind", material_type="map", year=2001, ddc="912",
-                                    subjects=["Peta"]),
+        "ind_book_a": make_record(
+            "Sejarah Indonesia",
+            language="ind",
+            material_type="book",
+            year=2015,
+            ddc="959.8",
+            subjects=["Sejarah"],
+            holdings=[a, (b, "on_loan")],
+        ),
+        "eng_book_b": make_record(
+            "History of Indonesia",
+            language="eng",
+            material_type="book",
+            year=1998,
+            ddc="959.8",
+            subjects=["History"],
+            holdings=[(b, "on_loan")],
+        ),
+        "ind_ebook_c": make_record(
+            "Sejarah kota Medan",
+            language="ind",
+            material_type="ebook",
+            year=2021,
+            ddc="959",
+            subjects=["Sejarah", "Medan"],
+            holdings=[c],
+        ),
+        "ind_map_none": make_record(
+            "Peta sejarah", language="ind", material_type="map", year=2001, ddc="912", subjects=["Peta"]
+        ),
     }
 
 
@@ -322,15 +350,29 @@ def test_browse_pages(client, libs):
 
 def test_record_page_shows_holdings_by_school(en_client, libs):
     a, b, c = libs
-    record = make_record("Ronggeng Dukuh Paruk", authors=["Ahmad Tohari"], year=2003, publisher="Gramedia",
-                         place="Jakarta", holdings=[a, (b, "on_loan")])
+    record = make_record(
+        "Ronggeng Dukuh Paruk",
+        authors=["Ahmad Tohari"],
+        year=2003,
+        publisher="Gramedia",
+        place="Jakarta",
+        holdings=[a, (b, "on_loan")],
+    )
     Holding.objects.filter(record=record, library=b).update(due_on="2026-12-01")
     response = en_client.get(record.get_absolute_url())
     html = response.content.decode()
     assert response.status_code == 200
-    for text in ("SMA Negeri 1 Medan", "SMA Negeri 2 Medan", "500 ABC", "Rak 3", "Senin", "Jl. Pendidikan",
-                 "due 1 Dec 2026", "Ahmad Tohari. (2003). Ronggeng Dukuh Paruk. Jakarta: Gramedia.",
-                 f"http://testserver/catalog/records/{record.pk}/"):
+    for text in (
+        "SMA Negeri 1 Medan",
+        "SMA Negeri 2 Medan",
+        "500 ABC",
+        "Rak 3",
+        "Senin",
+        "Jl. Pendidikan",
+        "due 1 Dec 2026",
+        "Ahmad Tohari. (2003). Ronggeng Dukuh Paruk. Jakarta: Gramedia.",
+        f"http://testserver/catalog/records/{record.pk}/",
+    ):
         assert text in html, text
     assert "ILL request action goes here" not in html  # a template comment, never rendered
 
@@ -421,7 +463,8 @@ def test_only_stop_words_or_symbols_give_a_clear_message(en_client):
 def test_paging_keeps_every_choice_in_the_url(client, libs):
     for n in range(25):
         make_record(f"Cerita rakyat {n}", language="ind", holdings=[libs[0]])
-    response = client.get(reverse("catalog:search"), {"q": "cerita", "lang": "ind", "library": libs[0].pk,
-                                                       "sort": "title"})
+    response = client.get(
+        reverse("catalog:search"), {"q": "cerita", "lang": "ind", "library": libs[0].pk, "sort": "title"}
+    )
     html = response.content.decode()
     assert f"q=cerita&amp;lang=ind&amp;library={libs[0].pk}&amp;sort=title&amp;page=2" in html

@@ -1,0 +1,143 @@
+"""Writes on the union catalog that have rules: holdings, merges and splits, duplicate reviews."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consortium import policy
+from consortium.models import Library
+
+from .choices import HoldingStatus, ReviewStatus
+from .models import CatalogAudit, Holding, MatchReview, Record, SourceRecord
+
+STALE_VERSION = _("Someone else changed this copy since you opened it. Reload the page to see their change.")
+HOLDING_FIELDS = ("barcode", "call_number", "shelf_location", "copy_number", "status", "ill_allowed",
+                  "acquisition", "date_added")
+
+
+def _audit(action: str, *, by, record_ids: list[int], **details) -> None:
+    CatalogAudit.objects.create(action=action, actor=policy.person(by), record_ids=record_ids, details=details)
+
+
+@transaction.atomic
+def holding_create(*, record: Record, library: Library, by, **fields) -> Holding:
+    policy.ensure_can_write_for(by, library)
+    holding = Holding(record=record, library=library, **fields)
+    holding.full_clean()
+    holding.save()
+    return holding
+
+
+@transaction.atomic
+def holding_update(*, holding: Holding, by, version: int | None = None, **fields) -> Holding:
+    """Change a copy; `version` is the one the editor saw, so two desks cannot overwrite each other."""
+    policy.ensure_can_write_for(by, holding.library_id)
+    current = Holding.objects.select_for_update().get(pk=holding.pk)
+    if version is not None and version != current.version:
+        raise ValidationError(STALE_VERSION, code="stale")
+    changed = False
+    for name, value in fields.items():
+        if getattr(current, name) != value:
+            setattr(current, name, value)
+            changed = True
+    if changed:
+        current.version += 1
+        current.full_clean()
+        current.save()
+    return current
+
+
+@transaction.atomic
+def holding_withdraw(*, holding: Holding, by, version: int | None = None) -> Holding:
+    current = Holding.objects.select_for_update().get(pk=holding.pk)
+    if current.status in (HoldingStatus.LENT_OUT, HoldingStatus.IN_TRANSIT, HoldingStatus.ON_LOAN):
+        raise ValidationError(_("A copy that is out on loan or in transit cannot be withdrawn."))
+    return holding_update(holding=current, by=by, version=version, status=HoldingStatus.WITHDRAWN)
+
+
+@transaction.atomic
+def record_merge(*, keep: Record, merge: Record, by) -> Record:
+    """Fold `merge` into `keep`: holdings and source records move; undo with record_split."""
+    policy.ensure(policy.can_curate_catalog(by), _("Only a coordinator may merge records."))
+    if keep.pk == merge.pk:
+        raise ValidationError(_("A record cannot be merged with itself."))
+    keep, merge = (Record.objects.select_for_update().get(pk=pk) for pk in (keep.pk, merge.pk))
+    if keep.material_type != merge.material_type:
+        raise ValidationError(_("Records of different material types are different editions: they are not merged."))
+    moved_sources = list(merge.sources.values_list("pk", flat=True))
+    moved_holdings = list(merge.holdings.values_list("pk", flat=True))
+    Holding.objects.filter(record=merge).update(record=keep, updated_at=timezone.now())
+    SourceRecord.objects.filter(record=merge).update(record=keep)
+    MatchReview.objects.filter(status=ReviewStatus.OPEN).filter(record=merge).update(
+        status=ReviewStatus.MERGED, decided_by=policy.person(by), decided_at=timezone.now())
+    # Fields the kept record lacks are filled from the merged one, so nothing a school sent is lost.
+    for name in ("subtitle", "responsibility", "publisher", "place", "edition", "issn", "language", "ddc", "series",
+                 "physical_description", "summary"):
+        if not getattr(keep, name) and getattr(merge, name):
+            setattr(keep, name, getattr(merge, name))
+    keep.isbns = list(dict.fromkeys([*keep.isbns, *merge.isbns]))
+    keep.subjects = list(dict.fromkeys([*keep.subjects, *merge.subjects]))
+    keep.year = keep.year or merge.year
+    keep.pages = keep.pages or merge.pages
+    keep.save()
+    snapshot = {field: getattr(merge, field) for field in (
+        "title", "subtitle", "responsibility", "authors", "publisher", "place", "year", "edition", "isbns", "issn",
+        "language", "material_type", "subjects", "ddc", "series", "physical_description", "pages", "summary",
+        "match_key")}
+    merge.delete()
+    _audit("merge", by=by, record_ids=[keep.pk, merge.pk], merged_record=snapshot, sources=moved_sources,
+           holdings=moved_holdings)
+    return keep
+
+
+@transaction.atomic
+def record_split(*, record: Record, sources: list[SourceRecord], by) -> Record:
+    """Take some schools' source records (and their copies) out of `record` into a record of their own."""
+    policy.ensure(policy.can_curate_catalog(by), _("Only a coordinator may split records."))
+    record = Record.objects.select_for_update().get(pk=record.pk)
+    source_ids = [s.pk for s in sources]
+    if not source_ids or any(s.record_id != record.pk for s in sources):
+        raise ValidationError(_("Choose source records that belong to this record."))
+    if len(source_ids) >= record.sources.count():
+        raise ValidationError(_("At least one source record must stay with the original record."))
+    # The last merge that moved these sources knows what the record looked like before.
+    snapshot = None
+    for entry in CatalogAudit.objects.filter(action="merge", record_ids__contains=[record.pk]):
+        if set(source_ids) <= set(entry.details.get("sources", [])):
+            snapshot = entry.details.get("merged_record")
+            break
+    fields = snapshot or {field: getattr(record, field) for field in (
+        "title", "subtitle", "responsibility", "authors", "publisher", "place", "year", "edition", "isbns", "issn",
+        "language", "material_type", "subjects", "ddc", "series", "physical_description", "pages", "summary",
+        "match_key")}
+    new = Record.objects.create(**fields)
+    SourceRecord.objects.filter(pk__in=source_ids).update(record=new)
+    moved = Holding.objects.filter(record=record, source_id__in=source_ids)
+    holding_ids = list(moved.values_list("pk", flat=True))
+    moved.update(record=new, updated_at=timezone.now())
+    _audit("split", by=by, record_ids=[record.pk, new.pk], sources=source_ids, holdings=holding_ids)
+    return new
+
+
+@transaction.atomic
+def review_decide(*, review: MatchReview, merge: bool, by) -> MatchReview:
+    policy.ensure(policy.can_curate_catalog(by), _("Only a coordinator may decide about possible duplicates."))
+    review = MatchReview.objects.select_for_update().get(pk=review.pk)
+    if review.status != ReviewStatus.OPEN:
+        raise ValidationError(_("This possible duplicate was already decided."))
+    if merge:
+        record_merge(keep=review.candidate, merge=review.record, by=by)
+        review.status = ReviewStatus.MERGED
+    else:
+        review.status = ReviewStatus.KEPT_APART
+        _audit("kept_apart", by=by, record_ids=[review.record_id, review.candidate_id])
+    review.decided_by = policy.person(by)
+    review.decided_at = timezone.now()
+    if merge:
+        # The merged record is gone; the review row followed it by cascade, so record the decision in the audit.
+        return review
+    review.save()
+    return review
