@@ -11,3 +11,9 @@ def data_file():
         return DATA / name
 
     return path
+
+
+@pytest.fixture(autouse=True)
+def imports_run_inline(settings):
+    # Unit tests run inside one transaction a thread could not see; the browser test uses the real thread.
+    settings.CATALOG_IMPORT_RUNNER = "inline"

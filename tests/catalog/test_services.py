@@ -10,11 +10,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def two_records(school, other_school):
-    import_bytes(library=school, data=b"local_id,title,authors,year,barcode\nA1,Laskar Pelangi,Andrea Hirata,2005,B1\n",
-                 filename="a.csv")
-    import_bytes(library=other_school,
-                 data=b"local_id,title,authors,year,barcode\nX1,Laskar Pelangi (ed. revisi),Andrea Hirata,2008,C1\n",
-                 filename="b.csv")
+    import_bytes(
+        library=school,
+        data=b"local_id,title,authors,year,barcode\nA1,Laskar Pelangi,Andrea Hirata,2005,B1\n",
+        filename="a.csv",
+    )
+    import_bytes(
+        library=other_school,
+        data=b"local_id,title,authors,year,barcode\nX1,Laskar Pelangi (ed. revisi),Andrea Hirata,2008,C1\n",
+        filename="b.csv",
+    )
     return Record.objects.order_by("pk")
 
 
@@ -53,18 +58,25 @@ def test_split_must_leave_a_source_behind(two_records, coordinator, school):
 
 
 def test_merge_refuses_different_material_types(school, coordinator):
-    import_bytes(library=school, data=b"title,material_type,barcode\nThe Hobbit,book,B1\nThe Hobbit,av,B2\n",
-                 filename="h.csv")
+    import_bytes(
+        library=school, data=b"title,material_type,barcode\nThe Hobbit,book,B1\nThe Hobbit,av,B2\n", filename="h.csv"
+    )
     book, dvd = Record.objects.order_by("pk")
     with pytest.raises(ValidationError):
         services.record_merge(keep=book, merge=dvd, by=coordinator)
 
 
 def test_review_decisions(school, other_school, coordinator):
-    import_bytes(library=school, data=b"title,authors,publisher,year,barcode\nBumi Manusia,Pramoedya Toer,Hasta Mitra,"
-                 b"1980,B1\n", filename="a.csv")
-    import_bytes(library=other_school, data=b"title,authors,publisher,year,barcode\nBumi Manusia,Pramoedya Toer,"
-                 b"Lentera Dipantara,1981,C1\n", filename="b.csv")
+    import_bytes(
+        library=school,
+        data=b"title,authors,publisher,year,barcode\nBumi Manusia,Pramoedya Toer,Hasta Mitra,1980,B1\n",
+        filename="a.csv",
+    )
+    import_bytes(
+        library=other_school,
+        data=b"title,authors,publisher,year,barcode\nBumi Manusia,Pramoedya Toer,Lentera Dipantara,1981,C1\n",
+        filename="b.csv",
+    )
     review = MatchReview.objects.get()
     services.review_decide(review=review, merge=True, by=coordinator)
     assert Record.objects.count() == 1 and Holding.objects.filter(record=Record.objects.get()).count() == 2

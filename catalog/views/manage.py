@@ -1,0 +1,271 @@
+"""Librarians' and coordinators' catalog pages: holdings, imports, exports, duplicates, merge and split."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+
+from consortium import policy
+from consortium.models import Library
+
+from .. import services
+from ..choices import ReviewStatus
+from ..exporting import EXPORTERS, EXTENSIONS, FORMATS
+from ..forms import HoldingForm, ImportUploadForm, MergeForm
+from ..jobs import start_job
+from ..models import Holding, ImportJob, MatchReview, Record
+
+
+def _library_for_staff(request, code) -> Library:
+    library = get_object_or_404(Library.objects.visible_to(request.user), code=code)
+    if not policy.can_manage_holdings(request.user, library):
+        raise PermissionDenied(_("Only this library's librarians may manage its catalog."))
+    return library
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    errors = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+    for field, field_errors in errors.items():
+        form.add_error(field if field in form.fields else None, field_errors)
+
+
+class HoldingListView(LoginRequiredMixin, ListView):
+    """A library's copies, newest first, with a barcode/title search."""
+
+    template_name = "catalog/holding_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.library = _library_for_staff(self.request, self.kwargs["code"])
+        holdings = Holding.objects.filter(library=self.library).select_related("record").order_by("-updated_at")
+        query = self.request.GET.get("q", "").strip()[:200]
+        if query:
+            holdings = holdings.filter(barcode__iexact=query) | holdings.filter(record__title__icontains=query)
+        status = self.request.GET.get("status", "")
+        if status:
+            holdings = holdings.filter(status=status)
+        return holdings
+
+    def get_context_data(self, **kwargs):
+        from ..choices import HoldingStatus
+
+        return super().get_context_data(library=self.library, statuses=HoldingStatus.choices, **kwargs)
+
+
+class HoldingCreateView(LoginRequiredMixin, View):
+    template_name = "catalog/holding_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.record = get_object_or_404(Record, pk=kwargs["pk"])
+        self.library = _library_for_staff(request, kwargs["code"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, **kwargs):
+        return render(
+            request, self.template_name, {"form": HoldingForm(), "record": self.record, "library": self.library}
+        )
+
+    def post(self, request, **kwargs):
+        form = HoldingForm(request.POST)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            try:
+                services.holding_create(record=self.record, library=self.library, by=request.user, **data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Copy %(barcode)s added.") % {"barcode": data["barcode"]})
+                return redirect(self.record)
+        return render(
+            request, self.template_name, {"form": form, "record": self.record, "library": self.library}, status=400
+        )
+
+
+class HoldingEditView(LoginRequiredMixin, View):
+    template_name = "catalog/holding_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.holding = get_object_or_404(Holding.objects.select_related("record", "library"), pk=kwargs["pk"])
+        if not policy.can_manage_holdings(request.user, self.holding.library):
+            raise PermissionDenied(_("Only this library's librarians may manage its catalog."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def context(self, form):
+        return {"form": form, "record": self.holding.record, "library": self.holding.library, "holding": self.holding}
+
+    def get(self, request, pk):
+        return render(request, self.template_name, self.context(HoldingForm(instance=self.holding)))
+
+    def post(self, request, pk):
+        form = HoldingForm(request.POST, instance=Holding.objects.get(pk=self.holding.pk))
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop("version", None)
+            try:
+                if "withdraw" in request.POST:
+                    services.holding_withdraw(holding=self.holding, by=request.user, version=version)
+                else:
+                    services.holding_update(holding=self.holding, by=request.user, version=version, **data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Copy %(barcode)s saved.") % {"barcode": self.holding.barcode})
+                return redirect(self.holding.record)
+        return render(request, self.template_name, self.context(form), status=400)
+
+
+class ImportListView(LoginRequiredMixin, View):
+    """Upload a file for the library and see earlier imports with their reports."""
+
+    template_name = "catalog/import_list.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.library = _library_for_staff(request, kwargs["code"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_page(self, form, status=200):
+        jobs = ImportJob.objects.filter(library=self.library).select_related("uploaded_by")[:30]
+        return render(
+            self.request, self.template_name, {"library": self.library, "form": form, "jobs": jobs}, status=status
+        )
+
+    def get(self, request, code):
+        return self.render_page(ImportUploadForm())
+
+    def post(self, request, code):
+        form = ImportUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_page(form, status=400)
+        upload = form.cleaned_data["file"]
+        job = ImportJob.objects.create(
+            library=self.library, uploaded_by=policy.person(request.user), file=upload, original_name=upload.name[:255]
+        )
+        start_job(job)
+        return redirect(job)
+
+
+class ImportDetailView(LoginRequiredMixin, View):
+    template_name = "catalog/import_detail.html"
+
+    def get(self, request, pk):
+        job = get_object_or_404(ImportJob.objects.select_related("library"), pk=pk)
+        if not policy.can_manage_holdings(request.user, job.library):
+            raise PermissionDenied(_("Only this library's librarians may see its imports."))
+        percent = int(100 * job.processed / job.total) if job.total else 0
+        return render(
+            request, self.template_name, {"job": job, "library": job.library, "percent": percent, "report": job.report}
+        )
+
+
+class ExportView(View):
+    """Download page: one library's records or the whole union catalog."""
+
+    template_name = "catalog/export.html"
+
+    def get(self, request):
+        fmt = request.GET.get("format")
+        code = request.GET.get("library", "")
+        libraries = Library.objects.visible_to(request.user).filter(source_records__isnull=False).distinct()
+        if fmt is None:
+            return render(request, self.template_name, {"libraries": libraries, "formats": FORMATS})
+        if fmt not in EXPORTERS:
+            return render(
+                request,
+                self.template_name,
+                {"libraries": libraries, "formats": FORMATS, "error": _("Choose MARC21, MARCXML or CSV.")},
+                status=400,
+            )
+        library = get_object_or_404(libraries, code=code) if code else None
+        name = f"silang-{library.code.lower() if library else 'katalog-induk'}.{EXTENSIONS[fmt]}"
+        response = StreamingHttpResponse(EXPORTERS[fmt](library), content_type=FORMATS[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class ReviewListView(LoginRequiredMixin, ListView):
+    """Possible duplicates waiting for a coordinator."""
+
+    template_name = "catalog/review_list.html"
+    paginate_by = 30
+
+    def get_queryset(self):
+        if not policy.can_curate_catalog(self.request.user):
+            raise PermissionDenied(_("Only a coordinator may decide about possible duplicates."))
+        return (
+            MatchReview.objects.filter(status=ReviewStatus.OPEN)
+            .select_related("record", "candidate", "source__library")
+            .order_by("created_at")
+        )
+
+
+class ReviewDecideView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        review = get_object_or_404(MatchReview, pk=pk)
+        try:
+            services.review_decide(review=review, merge=request.POST.get("decision") == "merge", by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Decision saved."))
+        return redirect("catalog:review_list")
+
+
+class RecordCurateView(LoginRequiredMixin, View):
+    """Merge another record into this one, or split schools' source records out of it."""
+
+    template_name = "catalog/record_curate.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not policy.can_curate_catalog(request.user):
+            raise PermissionDenied(_("Only a coordinator may merge or split records."))
+        self.record = get_object_or_404(Record, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_page(self, form, status=200):
+        from ..models import CatalogAudit
+
+        sources = self.record.sources.select_related("library").order_by("pk")
+        audit = CatalogAudit.objects.filter(record_ids__contains=[self.record.pk]).select_related("actor")[:20]
+        return render(
+            self.request,
+            self.template_name,
+            {"record": self.record, "form": form, "sources": sources, "audit": audit},
+            status=status,
+        )
+
+    def get(self, request, pk):
+        return self.render_page(MergeForm())
+
+    def post(self, request, pk):
+        form = MergeForm(request.POST if "merge" in request.POST else None)
+        try:
+            if "merge" in request.POST:
+                if not form.is_valid():
+                    return self.render_page(form, status=400)
+                other = Record.objects.filter(pk=form.cleaned_data["other"]).first()
+                if other is None:
+                    form.add_error("other", _("There is no record with this number."))
+                    return self.render_page(form, status=400)
+                services.record_merge(keep=self.record, merge=other, by=request.user)
+                messages.success(request, _("Record %(n)s merged into this one.") % {"n": other.pk})
+                return redirect(self.record)
+            chosen = self.record.sources.filter(pk__in=[v for v in request.POST.getlist("source") if v.isdigit()])
+            new = services.record_split(record=self.record, sources=list(chosen), by=request.user)
+            messages.success(request, _("Split off as record %(n)s.") % {"n": new.pk})
+            return redirect(new)
+        except ValidationError as exc:
+            form = MergeForm()
+            form.add_error(None, exc)
+            return self.render_page(form, status=400)

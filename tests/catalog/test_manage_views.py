@@ -1,0 +1,136 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from catalog.importing import import_bytes
+from catalog.models import Holding, ImportJob, MatchReview, Record
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def book(school):
+    import_bytes(
+        library=school,
+        data=b"local_id,title,authors,year,barcode\nA1,Laskar Pelangi,Andrea Hirata,2005,B1\n",
+        filename="a.csv",
+    )
+    return Record.objects.get()
+
+
+def test_librarian_uploads_a_file_and_sees_the_report(client, librarian, school, data_file):
+    client.force_login(librarian)
+    upload = SimpleUploadedFile("fre.mrc", data_file("evergreen_lul_fre_100.mrc").read_bytes())
+    response = client.post(reverse("catalog:import_list", args=[school.code]), {"file": upload})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    page = client.get(job.get_absolute_url())
+    assert page.status_code == 200
+    assert job.report["created"] == 100 and "114" in page.content.decode()
+
+
+def test_empty_upload_is_a_form_error(client, librarian, school):
+    client.force_login(librarian)
+    response = client.post(
+        reverse("catalog:import_list", args=[school.code]), {"file": SimpleUploadedFile("x.mrc", b"")}
+    )
+    assert response.status_code == 400 and "file" in response.context["form"].errors
+    assert not ImportJob.objects.exists()
+
+
+def test_rejected_upload_report_says_nothing_changed(client, librarian, school):
+    client.force_login(librarian)
+    client.post(
+        reverse("catalog:import_list", args=[school.code]), {"file": SimpleUploadedFile("x.csv", b"judul\nA\n")}
+    )
+    job = ImportJob.objects.get()
+    assert job.status == "failed"
+    assert "title" in client.get(job.get_absolute_url()).content.decode()
+
+
+def test_import_pages_are_for_the_librarys_staff_only(client, outsider, student, school):
+    for user in (outsider, student):
+        client.force_login(user)
+        assert client.get(reverse("catalog:import_list", args=[school.code])).status_code == 403
+        assert client.get(reverse("catalog:holding_list", args=[school.code])).status_code == 403
+
+
+def test_holding_add_edit_withdraw(client, librarian, school, book):
+    client.force_login(librarian)
+    url = reverse("catalog:holding_create", args=[book.pk, school.code])
+    data = {
+        "barcode": "B2",
+        "call_number": "899.221 HIR l",
+        "shelf_location": "Rak Fiksi",
+        "copy_number": 2,
+        "status": "available",
+        "ill_allowed": "on",
+        "acquisition": "donation_parent",
+        "date_added": "2026-11-01",
+    }
+    assert client.post(url, data).status_code == 302
+    holding = Holding.objects.get(barcode="B2")
+    assert holding.acquisition == "donation_parent"
+    edit = reverse("catalog:holding_edit", args=[holding.pk])
+    assert client.post(edit, {**data, "shelf_location": "Rak 2", "version": holding.version}).status_code == 302
+    holding.refresh_from_db()
+    assert holding.shelf_location == "Rak 2" and holding.version == 2
+    # an editor who still has version 1 open is told, and nothing is overwritten
+    response = client.post(edit, {**data, "shelf_location": "Rak 3", "version": 1})
+    assert response.status_code == 400
+    holding.refresh_from_db()
+    assert holding.shelf_location == "Rak 2"
+    assert client.post(edit, {**data, "version": holding.version, "withdraw": "1"}).status_code == 302
+    holding.refresh_from_db()
+    assert holding.status == "withdrawn"
+
+
+def test_holding_with_a_taken_barcode_is_a_form_error(client, librarian, school, book):
+    client.force_login(librarian)
+    url = reverse("catalog:holding_create", args=[book.pk, school.code])
+    response = client.post(
+        url, {"barcode": "B1", "status": "available", "acquisition": "purchase", "date_added": "2026-11-01"}
+    )
+    assert response.status_code == 400
+    assert Holding.objects.filter(barcode="B1").count() == 1
+
+
+def test_outsider_cannot_edit_another_schools_copy(client, outsider, book):
+    client.force_login(outsider)
+    assert client.get(reverse("catalog:holding_edit", args=[book.holdings.get().pk])).status_code == 403
+
+
+def test_export_downloads(client, book, school):
+    response = client.get(reverse("catalog:export"), {"format": "csv", "library": school.code})
+    assert response.status_code == 200
+    assert "Laskar Pelangi" in b"".join(response.streaming_content).decode("utf-8-sig")
+    assert client.get(reverse("catalog:export"), {"format": "pdf"}).status_code == 400
+    assert client.get(reverse("catalog:export")).status_code == 200
+
+
+def test_coordinator_reviews_merges_and_splits(client, coordinator, school, other_school, book):
+    import_bytes(
+        library=other_school,
+        data=b"local_id,title,authors,year,barcode\nX1,Laskar Pelangi,Andrea Hirata,2006,C1\n",
+        filename="b.csv",
+    )
+    client.force_login(coordinator)
+    assert client.get(reverse("catalog:review_list")).status_code == 200
+    review = MatchReview.objects.get()
+    client.post(reverse("catalog:review_decide", args=[review.pk]), {"decision": "merge"})
+    assert Record.objects.count() == 1
+    merged = Record.objects.get()
+    source = merged.sources.get(library=other_school)
+    response = client.post(reverse("catalog:record_curate", args=[merged.pk]), {"split": "1", "source": [source.pk]})
+    assert response.status_code == 302 and Record.objects.count() == 2
+    other = Record.objects.exclude(pk=merged.pk).get()
+    response = client.post(reverse("catalog:record_curate", args=[merged.pk]), {"merge": "1", "other": other.pk})
+    assert response.status_code == 302 and Record.objects.count() == 1
+    response = client.post(reverse("catalog:record_curate", args=[merged.pk]), {"merge": "1", "other": 999999})
+    assert response.status_code == 400
+
+
+def test_librarian_cannot_curate(client, librarian, book):
+    client.force_login(librarian)
+    assert client.get(reverse("catalog:record_curate", args=[book.pk])).status_code == 403
+    assert client.get(reverse("catalog:review_list")).status_code == 403
