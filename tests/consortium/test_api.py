@@ -233,7 +233,8 @@ def routed_api_paths() -> set[str]:
             continue
         path = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", raw)
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", path)
-        paths.add(path.replace("\\", ""))
+        # drf-spectacular names a primary-key lookup after the model field ({id}), the router calls it pk.
+        paths.add(path.replace("\\", "").replace("{pk}", "{id}"))
     return paths
 
 

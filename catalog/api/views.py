@@ -1,0 +1,93 @@
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from catalog import services
+from catalog.filtersets import HoldingFilterSet, RecordFilterSet
+from catalog.importing import import_bytes
+from catalog.models import Holding, Record
+from consortium import policy
+from consortium.api.permissions import ReadForAnyoneWriteSignedIn, ReadOnlyKeyCannotWrite
+from consortium.models import Library
+
+from .serializers import HoldingSerializer, HoldingUpsertSerializer, ImportRequestSerializer, RecordSerializer
+
+
+class RecordViewSet(viewsets.ReadOnlyModelViewSet):
+    """Union catalog records with their holdings (the catalog is public)."""
+
+    serializer_class = RecordSerializer
+    filterset_class = RecordFilterSet
+    permission_classes = [AllowAny]
+    ordering_fields = ["id", "title", "year", "updated_at"]
+    ordering = ["id"]
+
+    def get_queryset(self):
+        return Record.objects.prefetch_related("holdings__library")
+
+
+class HoldingViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Copies at member libraries. Partner systems sync with `updated_since` and write with `upsert`."""
+
+    serializer_class = HoldingSerializer
+    filterset_class = HoldingFilterSet
+    permission_classes = [ReadForAnyoneWriteSignedIn, ReadOnlyKeyCannotWrite]
+    ordering_fields = ["id", "updated_at", "barcode"]
+    ordering = ["id"]
+
+    def get_queryset(self):
+        return Holding.objects.select_related("library")
+
+    def _library(self, request) -> Library:
+        """The library written to: the key's own, or `library` for a signed-in librarian."""
+        if policy.is_api_key(request.user):
+            return request.user.api_key.library
+        code = request.query_params.get("library") or request.data.get("library")
+        if not code:
+            staff = policy.staff_library_ids(request.user)
+            if len(staff) == 1:
+                return Library.objects.get(pk=next(iter(staff)))
+            raise serializers.ValidationError({"library": [_("Say which library (its code).")]})
+        return get_object_or_404(Library, code__iexact=code)
+
+    @extend_schema(request=HoldingUpsertSerializer, responses={200: HoldingSerializer, 201: HoldingSerializer})
+    @action(detail=False, methods=["post"])
+    def upsert(self, request):
+        """Create or update the copy with this barcode at the caller's library."""
+        library = self._library(request)
+        policy.ensure_can_write_for(request.user, library)
+        incoming = HoldingUpsertSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        version = data.pop("version", None)
+        with transaction.atomic():
+            holding = Holding.objects.select_for_update().filter(library=library, barcode=data["barcode"]).first()
+            if holding is None:
+                if "record" not in data:
+                    raise serializers.ValidationError({"record": [_("A new copy needs `record` or `isbn`.")]})
+                holding = services.holding_create(library=library, by=request.user, **data)
+                return Response(HoldingSerializer(holding).data, status=status.HTTP_201_CREATED)
+            holding = services.holding_update(holding=holding, by=request.user, version=version, **data)
+        return Response(HoldingSerializer(holding).data)
+
+    @extend_schema(request={"multipart/form-data": ImportRequestSerializer}, responses={200: dict})
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
+    def bulk_import(self, request):
+        """Import a whole MARC21/MARCXML/CSV file for the key's library; answers with the import report."""
+        library = self._library(request)
+        policy.ensure_can_write_for(request.user, library)
+        incoming = ImportRequestSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        upload = incoming.validated_data["file"]
+        report = import_bytes(
+            library=library, data=upload.read(), filename=upload.name, fmt=incoming.validated_data.get("format")
+        )
+        if report.rejected:
+            return Response({"file": [report.rejected]}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(report.as_dict())
