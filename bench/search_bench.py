@@ -22,12 +22,10 @@ import argparse
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -129,7 +127,8 @@ def generate(args) -> None:
                 """INSERT INTO consortium_library (name, code, npsn, level, address, city, province, phone, email,
                        website, head_librarian, opening_hours, services, status, applied_on, joined_on, updated_at)
                    SELECT (ARRAY['SMA Negeri','SMP Negeri','MAN','MTs Negeri','SMK Negeri'])[1 + g %% 5] || ' '
-                          || (g / 5 + 1) || ' ' || (ARRAY['Medan','Binjai','Deli Serdang','Pematangsiantar'])[1 + g %% 4],
+                          || (g / 5 + 1) || ' '
+                          || (ARRAY['Medan','Binjai','Deli Serdang','Pematangsiantar'])[1 + g %% 4],
                           'BENCH' || g, lpad((10300000 + g)::text, 8, '0'), 'sma', 'Jl. Pendidikan No. ' || g,
                           'Kota Medan', 'Sumatera Utara', '', '', '', '', 'Senin-Jumat 07.30-15.00', '{}', 'active',
                           now()::date, now()::date, now()
@@ -143,8 +142,16 @@ def generate(args) -> None:
             n = min(batch, args.records - lo)
             conn.execute(
                 _record_sql(),
-                {"n": n, "start": start + lo, "vw": words, "nw": len(words), "fn": FIRST, "ln": LAST,
-                 "pb": PUBLISHERS, "sj": subjects},
+                {
+                    "n": n,
+                    "start": start + lo,
+                    "vw": words,
+                    "nw": len(words),
+                    "fn": FIRST,
+                    "ln": LAST,
+                    "pb": PUBLISHERS,
+                    "sj": subjects,
+                },
             )
             print(f"records {lo + n:>9,} {time.perf_counter() - t0:7.1f}s", flush=True)
         lo_id, hi_id = conn.execute("SELECT min(id), max(id) FROM catalog_record WHERE id > %s", [start]).fetchone()
@@ -177,8 +184,9 @@ def generate(args) -> None:
             "SELECT (SELECT count(*) FROM catalog_record), (SELECT count(*) FROM catalog_holding),"
             " (SELECT count(*) FROM catalog_search_word)"
         ).fetchone()
-    print(f"done: {counts[0]:,} records, {counts[1]:,} holdings, {counts[2]:,} words in "
-          f"{time.perf_counter() - t0:.0f}s")
+    print(
+        f"done: {counts[0]:,} records, {counts[1]:,} holdings, {counts[2]:,} words in {time.perf_counter() - t0:.0f}s"
+    )
 
 
 class _Conn:
@@ -215,7 +223,8 @@ def _record_sql() -> str:
                    FROM generate_series(1, 1 + (g %% 3)) AS s(i))::varchar[],
            lpad(floor(random() * 1000)::text, 3, '0') || '.' || floor(random() * 100)::int, '', '',
            50 + floor(random() * 400)::int,
-           (SELECT string_agg(vw[floor(power(nw, random() + 0 * s.i))::int], ' ') FROM generate_series(1, 8 + (g %% 17)) AS s(i)),
+           (SELECT string_agg(vw[floor(power(nw, random() + 0 * s.i))::int], ' ')
+              FROM generate_series(1, 8 + (g %% 17)) AS s(i)),
            '', now() - random() * interval '3650 days', now()
       FROM (SELECT %(vw)s::text[] AS vw, %(nw)s::int AS nw, %(fn)s::text[] AS fn, %(ln)s::text[] AS ln,
                    %(pb)s::text[] AS pb, %(sj)s::text[] AS sj) p,
@@ -270,7 +279,7 @@ def build_queries(cursor, total: int, libraries: list[int]) -> list[dict]:
     queries += [{"kind": "common", "q": w} for w in common[:30]]
     queries += [{"kind": "medium", "q": w} for w in medium[:30]]
     queries += [{"kind": "rare", "q": w} for w in rare[:40]]
-    queries += [{"kind": "two words", "q": f"{a} {b}"} for a, b in zip(common[:15], medium[15:30])]
+    queries += [{"kind": "two words", "q": f"{a} {b}"} for a, b in zip(common[:15], medium[15:30], strict=False)]
     # Phrases that exist: the first two words of the titles of 20 records spread over the id range.
     cursor.execute(
         "SELECT lower(title) FROM catalog_record WHERE id IN (SELECT min(id) + (max(id) - min(id)) / 23 * g"
@@ -278,13 +287,12 @@ def build_queries(cursor, total: int, libraries: list[int]) -> list[dict]:
     )
     phrases = [" ".join(row[0].split()[:2]) for row in cursor.fetchall()]
     queries += [{"kind": "phrase", "q": f'"{p}"'} for p in phrases[:20]]
-    queries += [{"kind": "exclusion", "q": f"{a} -{b}"} for a, b in zip(medium[:10], common[:10])]
+    queries += [{"kind": "exclusion", "q": f"{a} -{b}"} for a, b in zip(medium[:10], common[:10], strict=False)]
     miss = [m for m in (misspell(w) for w in rare[:20] + medium[:10] if len(w) >= 6) if m]
     queries += [{"kind": "misspelled", "q": m} for m in miss[:25]]
     libs = libraries[:5] or [0]
     for n, w in enumerate(common[:10] + medium[:10]):
-        queries.append({"kind": "facets", "q": w, "lang": "ind", "available": "1",
-                        "library": str(libs[n % len(libs)])})
+        queries.append({"kind": "facets", "q": w, "lang": "ind", "available": "1", "library": str(libs[n % len(libs)])})
     for n, w in enumerate(common[:10] + rare[:10]):
         queries.append({"kind": "scope", "q": w, "scope": "mine", "_school": libs[n % len(libs)]})
     for n, w in enumerate(medium[:10]):
@@ -301,7 +309,7 @@ def run(args) -> None:
     from django.test.utils import setup_test_environment
 
     from catalog import search as catalog_search
-    from catalog.search import SearchParams, build_tsquery, parse_query
+    from catalog.search import build_tsquery, parse_query
     from tests.factories import LibraryFactory, make_student  # noqa: F401  (students for the scope queries)
 
     setup_test_environment()
@@ -377,21 +385,26 @@ def run(args) -> None:
                 bucket["api"].append(api * 1000)
     catalog_search.Searcher._fill = original_fill
 
-    lines = [f"{'kind':<12} {'n':>4} | {'bare p50/p95/p99':>20} | {'ranked p50/p95/p99':>20} | "
-             f"{'request p50/p95/p99':>22} | {'api p50/p95/p99':>20}"]
+    lines = [
+        f"{'kind':<12} {'n':>4} | {'bare p50/p95/p99':>20} | {'ranked p50/p95/p99':>20} | "
+        f"{'request p50/p95/p99':>22} | {'api p50/p95/p99':>20}"
+    ]
     everything: dict[str, list[float]] = {"bare": [], "ranked": [], "request": [], "api": []}
     for kind, bucket in list(timings.items()) + [("ALL", everything)]:
         if kind != "ALL":
             for key in everything:
                 everything[key] += bucket[key]
         cells = [" / ".join(f"{pct(bucket[key], p):.0f}" for p in (50, 95, 99)) for key in everything]
-        lines.append(f"{kind:<12} {len(bucket['request']):>4} | {cells[0]:>20} | {cells[1]:>20} | {cells[2]:>22} | "
-                     f"{cells[3]:>20}")
+        lines.append(
+            f"{kind:<12} {len(bucket['request']):>4} | {cells[0]:>20} | {cells[1]:>20} | {cells[2]:>22} | "
+            f"{cells[3]:>20}"
+        )
     ratio = pct(everything["ranked"], 95) / pct(everything["bare"], 95)
     lines.append(f"ranked p95 / bare p95 = {ratio:.2f}; worst request {max(everything['request']):.0f} ms")
     print("\n".join(lines))
-    print("\n".join(json.dumps({"kind": k, **{key: round(pct(v[key], 95), 1) for key in v}})
-                    for k, v in timings.items()))
+    print(
+        "\n".join(json.dumps({"kind": k, **{key: round(pct(v[key], 95), 1) for key in v}}) for k, v in timings.items())
+    )
 
 
 def _first_query_timer(sink: list[float]):

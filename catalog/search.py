@@ -284,7 +284,7 @@ def build_tsquery(terms: list[Term]) -> str:
         )
         parts = [row[0] for row in cursor.fetchall()]
     positive, negative = [], []
-    for term, part in zip(terms, parts):
+    for term, part in zip(terms, parts, strict=True):
         if not part:
             continue  # only stop words, emoji or punctuation
         (negative if term.negated else positive).append(f"({part})")

@@ -12,13 +12,23 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_student_searches_filters_and_opens_a_record_on_a_phone(phone_page):
     medan1 = LibraryFactory(name="SMA Negeri 1 Medan", code="SMAN1MDN", npsn="10210872")
-    medan2 = LibraryFactory(name="SMA Negeri 2 Medan", code="SMAN2MDN", address="Jl. Brigjend Katamso No. 2",
-                            opening_hours="Senin–Sabtu 07.00–14.00")
+    medan2 = LibraryFactory(
+        name="SMA Negeri 2 Medan",
+        code="SMAN2MDN",
+        address="Jl. Brigjend Katamso No. 2",
+        opening_hours="Senin–Sabtu 07.00–14.00",
+    )
     make_student(medan1, username="dimas")
-    wanted = Record.objects.create(title="Sejarah Indonesia Modern", authors=[{"name": "M. C. Ricklefs"}],
-                                   language="ind", year=2008, subjects=["Sejarah"])
-    Holding.objects.create(record=wanted, library=medan2, barcode="S0001", call_number="959.8 RIC",
-                           shelf_location="Rak Sejarah")
+    wanted = Record.objects.create(
+        title="Sejarah Indonesia Modern",
+        authors=[{"name": "M. C. Ricklefs"}],
+        language="ind",
+        year=2008,
+        subjects=["Sejarah"],
+    )
+    Holding.objects.create(
+        record=wanted, library=medan2, barcode="S0001", call_number="959.8 RIC", shelf_location="Rak Sejarah"
+    )
     Holding.objects.create(record=wanted, library=medan1, barcode="S0002", status="on_loan", due_on="2026-12-05")
     english = Record.objects.create(title="A History of Modern Indonesia", language="eng", year=2005)
     Holding.objects.create(record=english, library=medan2, barcode="S0003")

@@ -10,7 +10,7 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from catalog.models import Holding, Record
-from catalog.search import FACET_SAMPLE, SearchParams, Searcher, parse_query
+from catalog.search import FACET_SAMPLE, Searcher, SearchParams, parse_query
 from tests.factories import LibraryFactory, make_student
 
 pytestmark = pytest.mark.django_db

@@ -108,6 +108,7 @@ def test_api_bad_input_is_not_an_error(client, params):
 
 def test_api_with_a_read_key(client, read_key, school):
     make_record("Kimia dasar", holdings=[school])
-    response = client.get(reverse("api:search"), {"q": "kimia", "scope": "mine"},
-                          HTTP_AUTHORIZATION=f"Api-Key {read_key}")
+    response = client.get(
+        reverse("api:search"), {"q": "kimia", "scope": "mine"}, HTTP_AUTHORIZATION=f"Api-Key {read_key}"
+    )
     assert response.status_code == 200 and response.json()["count"] == 1

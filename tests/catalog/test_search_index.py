@@ -106,3 +106,30 @@ def test_search_vector_weights_title_authors_subjects():
         vector = cursor.fetchone()[0]
     assert "'judul':1A" in vector and "B" in vector.split("'pengarang':")[1][:6]
     assert "C" in vector.split("'subjek':")[1][:6] and "'ringkasan':" in vector
+
+
+def test_imported_records_and_copies_are_searchable_at_once(school):
+    from catalog.importing import import_bytes
+
+    csv = (
+        "local_id,title,authors,publisher,year,barcode\n"
+        "A1,Laskar Pelangi,Andrea Hirata,Bentang Pustaka,2005,B1\n"
+        "A2,Sang Pemimpi,Andrea Hirata,Bentang Pustaka,2006,B2\n"
+    )
+    import_bytes(library=school, data=csv.encode(), filename="a.csv")
+    result = run("andrea hirata", available="1", library=[school.pk])
+    assert sorted(hit.record.title for hit in result.hits) == ["Laskar Pelangi", "Sang Pemimpi"]
+
+
+def test_merge_service_keeps_the_index_fresh(school, other_school, coordinator):
+    from catalog.services import record_merge
+
+    keep = make_record("Bumi manusia", holdings=[school])
+    duplicate = make_record("Bumi manusia", subjects=["Sastra Indonesia"], holdings=[(other_school, "on_loan")])
+    record_merge(keep=keep, merge=duplicate, by=coordinator)
+    result = run("bumi manusia")
+    assert ids(result) == [keep.pk]
+    assert [lib.pk for lib in result.hits[0].held_by] == sorted(
+        [school.pk, other_school.pk], key=lambda pk: {school.pk: school.name, other_school.pk: other_school.name}[pk]
+    )
+    assert ids(run("sastra", library=[other_school.pk])) == [keep.pk]
