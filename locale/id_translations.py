@@ -230,3 +230,4 @@ TRANSLATIONS.update({
     "Only a coordinator may change the consortium settings.": "Hanya koordinator yang boleh mengubah pengaturan konsorsium.",
     "Consortium settings": "Pengaturan konsorsium",
 })
+TRANSLATIONS.update({"Copies": "Eksemplar", "Import records": "Impor cantuman"})
