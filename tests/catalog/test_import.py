@@ -7,6 +7,15 @@ from catalog.models import Holding, MatchReview, Record, SourceRecord
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english_messages():
+    # Reports are translated; these tests read the English wording.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def test_concerto_marcxml_imports_all_records(school, data_file):
     report = import_file(library=school, path=data_file("evergreen_concerto_bibs.xml"))
     assert not report.rejected
