@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg2.extras import execute_values
@@ -190,6 +191,8 @@ class _Importer:
             key_hits.setdefault(key, []).append((rid, mtype, pages))
 
         holdings_for: list[tuple[int, Entry, int]] = []  # (record id, entry, source id)
+        pending: list[tuple[Entry, int | Record]] = []  # new sources: the record is an id or a Record to create
+        new_records: list[tuple[Entry, Record]] = []
         for entry in entries:
             bib = entry.bib
             source = existing_sources.get(bib.local_id) if bib.local_id else None
@@ -197,34 +200,44 @@ class _Importer:
                 record_id = self.update_existing(entry, source)
                 holdings_for.append((record_id, entry, source.pk))
                 continue
-            record_id = self.find_match(bib, keys[entry.number], isbn_hits, key_hits)
-            if record_id is None:
-                record = Record.objects.create(match_key=keys[entry.number], **bib.record_fields())
-                record_id = record.pk
+            ref = self.find_match(bib, keys[entry.number], isbn_hits, key_hits)
+            if ref is None:
+                ref = Record(match_key=keys[entry.number], **bib.record_fields())
+                new_records.append((entry, ref))
+                self.remember(bib, keys[entry.number], ref)
                 self.report.created += 1
-                self.remember(bib, keys[entry.number], record_id)
             else:
-                record = None
                 self.report.joined += 1
-            source = SourceRecord.objects.create(
-                record_id=record_id,
-                library=library,
-                format=self.report.format,
-                local_id=bib.local_id,
-                data=entry.raw,
-                original_record_id=record_id,
-            )
-            if record is not None:
-                self.queue_review_if_uncertain(bib, record, source)
-            holdings_for.append((record_id, entry, source.pk))
+            pending.append((entry, ref))
+        # Set-based writes: one INSERT for the batch's new records, one for their sources.
+        Record.objects.bulk_create([record for _, record in new_records], batch_size=BATCH_SIZE)
+        sources = SourceRecord.objects.bulk_create(
+            [
+                SourceRecord(
+                    record_id=_pk(ref),
+                    library=library,
+                    format=self.report.format,
+                    local_id=entry.bib.local_id,
+                    data=entry.raw,
+                    original_record_id=_pk(ref),
+                )
+                for entry, ref in pending
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        source_of = {}
+        for (entry, ref), source in zip(pending, sources, strict=True):
+            holdings_for.append((_pk(ref), entry, source.pk))
+            source_of[entry.number] = source
+        self.queue_reviews([(entry, record, source_of[entry.number]) for entry, record in new_records])
         self.upsert_holdings(holdings_for)
 
-    def remember(self, bib: BibData, key: str, record_id: int) -> None:
+    def remember(self, bib: BibData, key: str, record: Record) -> None:
         for isbn in bib.isbns:
-            self.by_isbn.setdefault(isbn, (record_id, bib.material_type))
-        self.by_key.setdefault(key, (record_id, bib.material_type, bib.pages))
+            self.by_isbn.setdefault(isbn, (record, bib.material_type))
+        self.by_key.setdefault(key, (record, bib.material_type, bib.pages))
 
-    def find_match(self, bib: BibData, key: str, isbn_hits, key_hits) -> int | None:
+    def find_match(self, bib: BibData, key: str, isbn_hits, key_hits) -> int | Record | None:
         """ISBN first, then the match key; never across material types or clearly different page counts."""
         for isbn in bib.isbns:
             for rid, mtype, _pages in isbn_hits.get(isbn, []):
@@ -243,31 +256,44 @@ class _Importer:
                 return rid
         return None
 
-    def queue_review_if_uncertain(self, bib: BibData, record: Record, source: SourceRecord) -> None:
-        """Same title and author as a record of the same type, but year or publisher differ a little:
-        kept apart for now and queued for a coordinator, never merged silently."""
-        loose = loose_key(title=bib.title, first_author=bib.first_author)
-        if not loose.split("|")[0]:
+    def queue_reviews(self, created: list[tuple[Entry, Record, SourceRecord]]) -> None:
+        """New records with the title and author of an earlier record of the same type, whose year or publisher
+        differ a little: kept apart for now and queued for a coordinator, never merged silently."""
+        loose = {
+            entry.number: loose_key(title=entry.bib.title, first_author=entry.bib.first_author)
+            for entry, _record, _source in created
+        }
+        prefixes = {value for value in loose.values() if value.split("|")[0]}
+        if not prefixes:
             return
-        candidates = (
-            Record.objects.filter(match_key__startswith=loose + "|", material_type=bib.material_type)
-            .exclude(pk=record.pk)
-            .values_list("id", "year", "pages")[:3]
-        )
-        for rid, year, pages in candidates:
-            if year and bib.year and abs(year - bib.year) > 1:
-                continue  # clearly a different edition
-            if not _pages_compatible(pages, bib.pages):
-                continue
-            MatchReview.objects.create(
-                source=source,
-                record=record,
-                candidate_id=rid,
-                score=0.5,
-                reason=_("Same title and author; the year or publisher differs."),
-            )
-            self.report.to_review += 1
-            return
+        condition = Q()
+        for prefix in prefixes:
+            condition |= Q(match_key__startswith=prefix + "|")
+        groups: dict[str, list[tuple]] = {}
+        for row in Record.objects.filter(condition).values_list("id", "match_key", "material_type", "year", "pages"):
+            groups.setdefault(row[1].rsplit("|", 2)[0], []).append(row)
+        reviews = []
+        for entry, record, source in created:
+            bib = entry.bib
+            for rid, _key, mtype, year, pages in groups.get(loose[entry.number], []):
+                if rid >= record.pk or mtype != bib.material_type:
+                    continue  # only earlier records, and never across material types
+                if year and bib.year and abs(year - bib.year) > 1:
+                    continue  # clearly a different edition
+                if not _pages_compatible(pages, bib.pages):
+                    continue
+                reviews.append(
+                    MatchReview(
+                        source=source,
+                        record=record,
+                        candidate_id=rid,
+                        score=0.5,
+                        reason=_("Same title and author; the year or publisher differs."),
+                    )
+                )
+                break
+        MatchReview.objects.bulk_create(reviews)
+        self.report.to_review += len(reviews)
 
     def update_existing(self, entry: Entry, source: SourceRecord) -> int:
         """A re-import of a record this library sent before: update what changed."""
@@ -339,6 +365,10 @@ class _Importer:
         self.report.holdings_added += inserted
         self.report.holdings_updated += len(results) - inserted
         self.report.holdings_unchanged += len(values) - len(results)
+
+
+def _pk(ref: int | Record) -> int:
+    return ref.pk if isinstance(ref, Record) else ref
 
 
 def _pages_compatible(a: int | None, b: int | None) -> bool:
