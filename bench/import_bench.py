@@ -1,0 +1,269 @@
+"""Import benchmark: a generated MARC file of N records (default 100,000), imported end to end, against
+two references measured in the same run on the same data:
+
+  parse   pymarc reading the file and extracting the catalog's fields (catalog.bibdata.from_marc): the parse limit
+  copy    a raw Postgres COPY of the same rows (records and holdings) into tables of the same shape: the write limit
+  import  catalog.importing.import_bytes: parse, deduplicate (ISBN and match key), write records, sources,
+          holdings, with the search-index triggers firing: the real thing
+
+    DEBUG=1 .venv/bin/python bench/import_bench.py --records 100000
+
+Runs in its own database (silang_bench_import, dropped and re-created) on the same server as the project.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DEBUG", "1")
+BENCH_DB = "silang_bench_import"
+
+WORDS_ID = (
+    "buku sejarah cerita rakyat indonesia bahasa pelajaran sekolah ilmu pengetahuan alam sosial matematika "
+    "fisika kimia biologi ekonomi geografi budaya seni musik kota desa pulau laut gunung sungai hutan hewan "
+    "kesehatan teknologi komputer perpustakaan kamus atlas pahlawan kemerdekaan batak medan sumatera pelangi "
+    "matahari bulan novel puisi dongeng legenda petualangan remaja panduan praktis lengkap dasar"
+).split()
+WORDS_EN = (
+    "history science world guide introduction modern english grammar reading writing mathematics physics "
+    "chemistry biology geography computer programming story stories children young adult novel poetry tales "
+    "adventure mystery school library practical complete basic handbook dictionary atlas ocean forest"
+).split()
+SURNAMES = (
+    "Siregar Nasution Lubis Harahap Sinaga Simanjuntak Tarigan Ginting Sembiring Hasibuan Batubara Purba "
+    "Saragih Damanik Manurung Panjaitan Pohan Tambunan Santoso Wijaya Hidayat Smith Jones Brown Taylor".split()
+)
+GIVEN = "Andi Budi Citra Dewi Eko Fitri Gita Hendra Indah Joko Kartika Lestari Maria Nur Putri Rudi Sari".split()
+PUBLISHERS = [
+    "Gramedia Pustaka Utama",
+    "Erlangga",
+    "Balai Pustaka",
+    "Mizan",
+    "Penerbit Andi",
+    "Kanisius",
+    "Oxford University Press",
+    "Penguin",
+    "Yudhistira",
+    "Intan Pariwara",
+]
+
+
+def generate_marc(path: Path, count: int, seed: int = 1) -> None:
+    import pymarc
+    from stdnum import ean
+
+    rng = random.Random(seed)
+    titles: list[tuple] = []
+    with path.open("wb") as out:
+        for n in range(count):
+            if titles and rng.random() < 0.1:
+                title, author, year, publisher, isbn = rng.choice(titles)  # another school's copy: dedup joins it
+            else:
+                words = WORDS_EN if rng.random() < 0.3 else WORDS_ID
+                title = " ".join(rng.choice(words) for _ in range(rng.randint(2, 6))).capitalize()
+                author = f"{rng.choice(SURNAMES)}, {rng.choice(GIVEN)}"
+                year = rng.randint(1970, 2025)
+                publisher = rng.choice(PUBLISHERS)
+                body = f"978602{n:06d}"
+                isbn = body + ean.calc_check_digit(body) if rng.random() < 0.7 else ""
+                titles.append((title, author, year, publisher, isbn))
+            record = pymarc.Record(force_utf8=True)
+            record.leader = pymarc.Leader("00000nam a2200000 a 4500")
+            record.add_field(pymarc.Field(tag="001", data=f"B{n:07d}"))
+            record.add_field(pymarc.Field(tag="008", data=f"260101s{year}    io            000 0 ind d"))
+            if isbn:
+                record.add_field(pymarc.Field(tag="020", indicators=[" ", " "], subfields=[pymarc.Subfield("a", isbn)]))
+            record.add_field(pymarc.Field(tag="100", indicators=["1", " "], subfields=[pymarc.Subfield("a", author)]))
+            record.add_field(
+                pymarc.Field(
+                    tag="245",
+                    indicators=["1", "0"],
+                    subfields=[pymarc.Subfield("a", title + " /"), pymarc.Subfield("c", author)],
+                )
+            )
+            record.add_field(
+                pymarc.Field(
+                    tag="264",
+                    indicators=[" ", "1"],
+                    subfields=[
+                        pymarc.Subfield("a", "Jakarta :"),
+                        pymarc.Subfield("b", publisher + ","),
+                        pymarc.Subfield("c", str(year)),
+                    ],
+                )
+            )
+            record.add_field(
+                pymarc.Field(
+                    tag="300", indicators=[" ", " "], subfields=[pymarc.Subfield("a", f"{rng.randint(40, 600)} hlm. ;")]
+                )
+            )
+            record.add_field(
+                pymarc.Field(
+                    tag="650",
+                    indicators=[" ", "4"],
+                    subfields=[pymarc.Subfield("a", rng.choice(WORDS_ID).capitalize())],
+                )
+            )
+            for copy in range(rng.randint(1, 5)):
+                record.add_field(
+                    pymarc.Field(
+                        tag="852",
+                        indicators=[" ", " "],
+                        subfields=[
+                            pymarc.Subfield("c", "Rak Umum"),
+                            pymarc.Subfield("h", f"{rng.randint(0, 999):03d}"),
+                            pymarc.Subfield("p", f"BC{n:07d}{copy}"),
+                            pymarc.Subfield("t", str(copy + 1)),
+                        ],
+                    )
+                )
+            out.write(record.as_marc())
+
+
+def prepare_database() -> str:
+    import psycopg2
+
+    from consortium.embedded_db import ensure_running
+
+    url = os.environ.get("DATABASE_URL") or ensure_running()
+    admin = psycopg2.connect(url.replace("/silang?", "/postgres?"))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
+    admin.close()
+    return url.replace("/silang?", f"/{BENCH_DB}?")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=100_000)
+    args = parser.parse_args()
+    out_dir = ROOT / "bench" / "out"
+    out_dir.mkdir(exist_ok=True)
+    marc_path = out_dir / f"bench_{args.records}.mrc"
+    if not marc_path.exists():
+        started = time.perf_counter()
+        generate_marc(marc_path, args.records)
+        print(
+            f"generated {marc_path.name} ({marc_path.stat().st_size / 2**20:.1f} MB) in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+    os.environ["DATABASE_URL"] = prepare_database()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "consortium.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from catalog.importing import import_bytes
+    from catalog.readers import read_marc21
+    from consortium.models import Library
+
+    call_command("migrate", verbosity=0)
+    library = Library.objects.create(
+        code="BENCH",
+        name="Bench School",
+        npsn="19999999",
+        level="sma",
+        city="Kota Medan",
+        province="Sumatera Utara",
+        status="active",
+    )
+    data = marc_path.read_bytes()
+
+    # 1. the parse limit: pymarc reads every record and the catalog's fields are extracted
+    started = time.perf_counter()
+    entries = [entry for entry in read_marc21(data)]
+    parse_seconds = time.perf_counter() - started
+    parse_rate = len(entries) / parse_seconds
+
+    # 2. the write limit: raw COPY of the same rows into tables shaped like ours, no triggers or indexes
+    from catalog.normalize import match_key
+
+    records_tsv, holdings_tsv = io.StringIO(), io.StringIO()
+
+    def clean(value) -> str:
+        return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
+
+    for number, entry in enumerate(entries, start=1):
+        bib = entry.bib
+        key = match_key(title=bib.title, first_author=bib.first_author, year=bib.year, publisher=bib.publisher)
+        isbns = "{" + ",".join(bib.isbns) + "}"
+        records_tsv.write(
+            "\t".join(
+                [
+                    str(number),
+                    clean(bib.title),
+                    clean(json.dumps(bib.authors)),
+                    clean(bib.publisher),
+                    str(bib.year or "\\N"),
+                    isbns,
+                    clean(key),
+                ]
+            )
+            + "\n"
+        )
+        for item in bib.items:
+            holdings_tsv.write(
+                "\t".join(
+                    [
+                        str(number),
+                        str(library.pk),
+                        clean(item.barcode),
+                        clean(item.call_number),
+                        clean(item.shelf_location),
+                    ]
+                )
+                + "\n"
+            )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE copy_record (id bigint, title text, authors jsonb, publisher text, year int, "
+            "isbns varchar(13)[], match_key text)"
+        )
+        cursor.execute(
+            "CREATE TABLE copy_holding (record_id bigint, library_id bigint, barcode text, "
+            "call_number text, shelf_location text)"
+        )
+        started = time.perf_counter()
+        records_tsv.seek(0)
+        holdings_tsv.seek(0)
+        cursor.copy_expert("COPY copy_record FROM STDIN", records_tsv)
+        cursor.copy_expert("COPY copy_holding FROM STDIN", holdings_tsv)
+        connection.commit() if not connection.get_autocommit() else None
+        copy_seconds = time.perf_counter() - started
+    copy_rate = len(entries) / copy_seconds
+
+    # 3. the real import, end to end
+    started = time.perf_counter()
+    report = import_bytes(library=library, data=data, filename=marc_path.name)
+    import_seconds = time.perf_counter() - started
+    import_rate = report.records_read / import_seconds
+
+    print(f"records            {len(entries):>10,}")
+    print(f"holdings           {report.holdings_added:>10,}")
+    print(f"parse limit        {parse_rate:>10,.0f} records/s  ({parse_seconds:.1f} s)")
+    print(f"write limit (COPY) {copy_rate:>10,.0f} records/s  ({copy_seconds:.1f} s)")
+    print(
+        f"import end to end  {import_rate:>10,.0f} records/s  ({import_seconds:.1f} s): "
+        f"{100 * import_rate / parse_rate:.0f}% of the parse rate, {import_seconds / copy_seconds:.1f}x the COPY time"
+    )
+    print(
+        f"created {report.created:,}, joined {report.joined:,}, to review {report.to_review:,}, "
+        f"skipped {len(report.skipped)}"
+    )
+
+
+if __name__ == "__main__":
+    main()
