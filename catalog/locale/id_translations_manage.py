@@ -111,3 +111,7 @@ TRANSLATIONS = {
     "Record %(n)s merged into this one.": "Cantuman %(n)s digabungkan ke cantuman ini.",
     "Split off as record %(n)s.": "Dipisahkan sebagai cantuman %(n)s.",
 }
+TRANSLATIONS.update({
+    "For library staff": "Untuk staf perpustakaan",
+    "Add a copy at %(name)s": "Tambah eksemplar di %(name)s",
+})

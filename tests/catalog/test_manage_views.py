@@ -134,3 +134,16 @@ def test_librarian_cannot_curate(client, librarian, book):
     client.force_login(librarian)
     assert client.get(reverse("catalog:record_curate", args=[book.pk])).status_code == 403
     assert client.get(reverse("catalog:review_list")).status_code == 403
+
+
+def test_record_page_offers_staff_links(client, librarian, coordinator, book):
+    client.force_login(librarian)
+    page = client.get(reverse("catalog:record_detail", args=[book.pk])).content.decode()
+    assert reverse("catalog:holding_create", args=[book.pk, "SMAN1MDN"]) in page
+    assert reverse("catalog:holding_edit", args=[book.holdings.get().pk]) in page
+    assert reverse("catalog:record_curate", args=[book.pk]) not in page
+    client.force_login(coordinator)
+    assert (
+        reverse("catalog:record_curate", args=[book.pk])
+        in client.get(reverse("catalog:record_detail", args=[book.pk])).content.decode()
+    )
