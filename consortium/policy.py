@@ -201,3 +201,18 @@ def can_manage_holdings(actor, library) -> bool:
 def can_curate_catalog(actor) -> bool:
     """Merging, splitting and deciding possible duplicates touches every school's view: coordinators only."""
     return not is_api_key(actor) and is_coordinator(actor)
+
+
+# --- interlibrary loan -----------------------------------------------------------------------------
+# Visibility: loans.querysets.IllRequestQuerySet.visible_to (reader: her own; staff: their library's,
+# as requester or lender; coordinators: statistics only). Acting: each transition in loans.services asks
+# ensure_can_write_for() for the requesting or the lending library.
+
+
+def can_request_ill(actor) -> bool:
+    """Students ask through their school; librarians ask for their library or its readers."""
+    return is_student(actor) or bool(staff_library_ids(actor))
+
+
+def can_see_ill_statistics(actor) -> bool:
+    return is_coordinator(actor) or bool(library_ids_for(actor))
