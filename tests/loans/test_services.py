@@ -37,7 +37,7 @@ def test_student_request_waits_for_her_own_librarian(reader, librarian, book):
 def test_routing_prefers_schools_that_lent_less_than_they_borrowed(librarian, school, lender_a, lender_b, book):
     # lender_a has lent twice and borrowed nothing; lender_b borrowed twice: b lends first.
     other = Record.objects.create(title="x")
-    for n in range(2):
+    for _ in range(2):
         IllRequest.objects.create(
             record=other, requester=school, lender=lender_a, state=State.COMPLETED, shipped_at=timezone.now()
         )

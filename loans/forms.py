@@ -1,0 +1,45 @@
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Service
+
+
+class RequestForm(forms.Form):
+    service = forms.ChoiceField(
+        label=_("What do you need?"), choices=Service.choices, widget=forms.RadioSelect, initial=Service.LOAN
+    )
+    needed_by = forms.DateField(
+        label=_("Needed by"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    pages = forms.CharField(label=_("Pages or chapter (for a copy)"), max_length=200, required=False)
+    question = forms.CharField(
+        label=_("Your question (for a reference question)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reader = forms.ChoiceField(label=_("For which student (optional)"), required=False)
+
+    def __init__(self, *args, readers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if readers is None:
+            del self.fields["reader"]
+        else:
+            self.fields["reader"].choices = [("", _("The library itself"))] + [
+                (str(user.pk), user.get_full_name() or user.username) for user in readers
+            ]
+
+
+class TransitionForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+    condition = forms.CharField(label=_("Condition"), required=False, max_length=2000)
+    answer = forms.CharField(label=_("Answer"), required=False)
+    due_on = forms.DateField(label=_("Due"), required=False)
+    attachment = forms.FileField(label=_("File (PDF, JPEG or PNG)"), required=False)
+
+    def clean_due_on(self):
+        due = self.cleaned_data.get("due_on")
+        if due and due <= date.today():
+            raise forms.ValidationError(_("The due date must be after today."))
+        return due

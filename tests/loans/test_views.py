@@ -1,0 +1,95 @@
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from loans import services
+from loans.choices import State
+from loans.models import IllRequest
+
+pytestmark = pytest.mark.django_db
+
+
+def lender_of(request, *librarians):
+    return next(lib for lib in librarians if lib.memberships.filter(library_id=request.lender_id).exists())
+
+
+def test_student_requests_from_the_record_page(client, reader, book):
+    client.force_login(reader)
+    page = client.get(reverse("catalog:record_detail", args=[book.pk])).content.decode()
+    assert reverse("loans:request_create") + f"?record={book.pk}" in page
+    response = client.post(
+        reverse("loans:request_create") + f"?record={book.pk}",
+        {"service": "loan", "record": book.pk, "notes": "untuk tugas"},
+    )
+    assert response.status_code == 302
+    assert IllRequest.objects.get().state == State.AWAITING_APPROVAL
+
+
+def test_request_form_errors_are_shown(client, reader, book):
+    client.force_login(reader)
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    response = client.post(
+        reverse("loans:request_create"), {"service": "loan", "record": book.pk, "needed_by": yesterday}
+    )
+    assert response.status_code == 400 and "needed_by" in response.context["form"].errors
+    assert not IllRequest.objects.exists()
+
+
+def test_transition_buttons_and_refusals(client, librarian, reader, lender_a_librarian, lender_b_librarian, book):
+    request = services.ill_request_create(by=reader, record=book)
+    client.force_login(librarian)
+    page = client.get(request.get_absolute_url()).content.decode()
+    assert 'data-action="approve"' in page
+    client.post(reverse("loans:request_transition", args=[request.pk, "approve"]))
+    request.refresh_from_db()
+    assert request.state == State.SENT
+    # out of order: the message says so and nothing changes
+    response = client.post(reverse("loans:request_transition", args=[request.pk, "receive"]), follow=True)
+    assert response.status_code == 200
+    request.refresh_from_db()
+    assert request.state == State.SENT
+    lender = lender_of(request, lender_a_librarian, lender_b_librarian)
+    client.force_login(lender)
+    client.post(reverse("loans:request_transition", args=[request.pk, "will_supply"]))
+    client.post(reverse("loans:request_transition", args=[request.pk, "ship"]), {"due_on": ""})
+    request.refresh_from_db()
+    assert request.state == State.SHIPPED
+    assert client.get(reverse("loans:transit_slip", args=[request.pk])).status_code == 200
+
+
+def test_outsider_gets_404(client, outsider, reader, book):
+    request = services.ill_request_create(by=reader, record=book)
+    client.force_login(outsider)
+    assert client.get(request.get_absolute_url()).status_code == 404
+    assert client.post(reverse("loans:request_transition", args=[request.pk, "approve"])).status_code == 404
+
+
+def test_desk_stats_and_notifications(client, librarian, coordinator, reader, book):
+    services.ill_request_create(by=reader, record=book)
+    client.force_login(librarian)
+    desk = client.get(reverse("loans:desk", args=["SMAN1MDN"]))
+    assert desk.status_code == 200 and "Bumi Manusia" in desk.content.decode()
+    assert client.get(reverse("loans:notification_list")).status_code == 200
+    client.force_login(coordinator)
+    stats = client.get(reverse("loans:stats"))
+    assert stats.status_code == 200 and "putri" not in stats.content.decode().lower()
+    csv = client.get(reverse("loans:stats"), {"format": "csv"})
+    assert csv["Content-Type"] == "text/csv" and b"month,library" in csv.content
+
+
+def test_delivered_file_is_only_for_the_requesting_school_and_reader(
+    client, reader, librarian, outsider, lender_a_librarian, lender_b_librarian, book
+):
+    request = services.ill_request_approve(
+        request=services.ill_request_create(by=reader, record=book, service="copy", pages="1-5"), by=librarian
+    )
+    lender = lender_of(request, lender_a_librarian, lender_b_librarian)
+    services.ill_request_will_supply(request=request, by=lender)
+    services.ill_request_deliver(request=request, by=lender, attachment=SimpleUploadedFile("a.pdf", b"%PDF-1.4 tiny"))
+    url = reverse("loans:request_attachment", args=[request.pk])
+    for user, status in [(reader, 200), (librarian, 200), (outsider, 404)]:
+        client.force_login(user)
+        assert client.get(url).status_code == status
