@@ -36,6 +36,7 @@ MAX_QUERY_LENGTH = 300  # characters kept from the box; a 10 KB paste is cut wit
 MAX_TERMS = 12
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 10_000  # deeper pages are refused politely (and OFFSET stays a sane number)
 # Counts above this are shown as "more than N"; facets are counted over at most this many matches.
 FACET_SAMPLE = 5000
 SUBJECT_FACET_SIZE = 12
@@ -220,7 +221,7 @@ class SearchParams:
         else:
             p.sort = sort
         page = _int_or_none(data.get("page") or 1)
-        p.page = page if page and page > 0 else 1
+        p.page = min(page, MAX_PAGE) if page and page > 0 else 1
         size = _int_or_none(data.get("page_size") or PAGE_SIZE)
         p.page_size = min(max(size or PAGE_SIZE, 1), MAX_PAGE_SIZE)
         p.raw = data.get("raw") == "1"
