@@ -36,7 +36,9 @@ class IllRequest(models.Model):
         verbose_name=_("reader"),
     )
     reader_anonymised = models.BooleanField(default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     lender = models.ForeignKey(
         Library,
         on_delete=models.PROTECT,
