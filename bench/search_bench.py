@@ -238,6 +238,14 @@ def _admin_url() -> str:
     return ensure_running()
 
 
+def _database_exists(name: str) -> bool:
+    import psycopg2
+
+    with psycopg2.connect(os.environ.get("BENCH_ADMIN_URL") or _admin_url()) as conn, conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return cur.fetchone() is not None
+
+
 def _db_url(name: str) -> str:
     base = os.environ.get("BENCH_ADMIN_URL") or _admin_url()
     head, _, tail = base.partition("?")
@@ -438,7 +446,12 @@ def main() -> None:
         generate(args)
     else:
         if not os.environ.get("DATABASE_URL"):
-            os.environ["DATABASE_URL"] = _db_url("silang_bench")
+            # The catalog engineer's generated catalog if it is there, else ours (see `generate`).
+            name = next((n for n in ("silang_bench", "silang_bench_search") if _database_exists(n)), None)
+            if name is None:
+                sys.exit("No benchmark catalog: set DATABASE_URL, or run `bench/search_bench.py generate` first.")
+            os.environ["DATABASE_URL"] = _db_url(name)
+        print("database:", os.environ["DATABASE_URL"].split("?")[0].rsplit("/", 1)[-1])
         run(args)
 
 
