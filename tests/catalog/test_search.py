@@ -469,3 +469,8 @@ def test_paging_keeps_every_choice_in_the_url(client, libs):
     )
     html = response.content.decode()
     assert f"q=cerita&amp;lang=ind&amp;library={libs[0].pk}&amp;sort=title&amp;page=2" in html
+
+
+def test_decade_links_set_the_year_range(client, facet_set):
+    html = client.get(reverse("catalog:search"), {"q": "sejarah"}).content.decode()
+    assert "year_from=2010&amp;year_to=2019" in html
