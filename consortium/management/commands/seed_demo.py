@@ -1,6 +1,7 @@
 import importlib
 
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from consortium import demo
 
@@ -12,6 +13,11 @@ class Command(BaseCommand):
     help = "Build (or complete) the demo consortium. Safe to run again: nothing is duplicated."
 
     def handle(self, *args, **options):
+        # Demo activity must not e-mail anyone (the console backend would also flood the terminal).
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            self.seed()
+
+    def seed(self):
         logins = demo.seed()
         self.stdout.write(self.style.SUCCESS("Demo consortium: member libraries, librarians, students."))
         for module_name in APP_SEEDERS:

@@ -1,0 +1,117 @@
+"""Demo interlibrary-loan traffic: requests in every state, so the desks and the statistics are alive."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from catalog.models import Holding, Record
+from consortium.models import Library
+
+from . import services
+from .choices import State
+from .models import IllRequest
+
+TINY_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _user(username):
+    return get_user_model().objects.get(username=username)
+
+
+def _lender_librarian(request):
+    return (
+        get_user_model()
+        .objects.filter(memberships__library_id=request.lender_id, memberships__role="librarian")
+        .first()
+    )
+
+
+def _wanted(requester: Library, skip: set[int]) -> Record | None:
+    """A title the school lacks on its shelf and another school can lend."""
+    own = Holding.objects.filter(library=requester, status="available").values("record_id")
+    return (
+        Record.objects.filter(holdings__status="available", holdings__ill_allowed=True)
+        .exclude(holdings__library=requester)
+        .exclude(pk__in=own)
+        .exclude(pk__in=skip)
+        .order_by("pk")
+        .distinct()
+        .first()
+    )
+
+
+def seed(stdout=None) -> None:
+    if IllRequest.objects.exists() or not Holding.objects.exists():
+        return
+    putri, dimas, aulia = _user("putri"), _user("dimas"), _user("aulia")
+    hendra, rosmawati, fauzi = _user("hendra"), _user("rosmawati"), _user("fauzi")
+    used: set[int] = set()
+
+    def new(reader, librarian, steps, **kwargs):
+        record = _wanted(librarian.memberships.first().library, used)
+        if record is None:
+            return None
+        used.add(record.pk)
+        request = services.ill_request_create(by=reader, record=record, **kwargs)
+        for step in steps:
+            if request.state in (State.UNFILLED, State.CANCELLED):
+                break
+            lender = _lender_librarian(request)
+            if step == "approve":
+                request = services.ill_request_approve(request=request, by=librarian)
+            elif step in ("will_supply", "ship", "check_in", "recall"):
+                request = getattr(services, f"ill_request_{step}")(request=request, by=lender)
+            elif step == "condition":
+                request = services.ill_request_set_condition(
+                    request=request, by=lender, condition="Hanya dibaca di perpustakaan"
+                )
+            elif step == "deliver":
+                request = services.ill_request_deliver(
+                    request=request, by=lender, attachment=ContentFile(TINY_PDF, name="halaman.pdf")
+                )
+            else:
+                request = getattr(services, f"ill_request_{step}")(request=request, by=librarian)
+        return request
+
+    full = ["approve", "will_supply", "ship", "receive", "hand_out", "reader_return", "ship_back", "check_in"]
+    plans = [
+        (putri, hendra, []),  # awaiting approval
+        (dimas, rosmawati, ["approve"]),  # sent: incoming at the lender
+        (aulia, fauzi, ["approve", "condition"]),  # conditional
+        (putri, hendra, ["approve", "will_supply"]),  # will supply
+        (dimas, rosmawati, full[:3]),  # shipped
+        (aulia, fauzi, full[:4]),  # received
+        (putri, hendra, full[:5]),  # on loan
+        (dimas, rosmawati, full[:6]),  # returned by the reader
+        (aulia, fauzi, full[:7]),  # shipped back
+        (putri, hendra, full),  # completed
+        (dimas, rosmawati, full),
+        (aulia, fauzi, full),
+        (putri, hendra, ["approve", "cancel"]),  # cancelled
+        (dimas, rosmawati, full[:5] + ["recall"]),  # recalled
+    ]
+    made = [new(reader, librarian, steps) for reader, librarian, steps in plans]
+    copy = new(aulia, fauzi, ["approve", "will_supply", "deliver"], service="copy", pages="Bab 3, hlm. 41-60")
+    question = services.ill_request_create(
+        by=rosmawati, service="reference", question="Adakah buku tentang sejarah Kesultanan Deli untuk siswa SMA?"
+    )
+    services.ill_request_deliver(
+        request=question, by=hendra, answer="Lihat 'Sejarah Kota Medan' di rak 959.81, dan koleksi lokal kami."
+    )
+    # An overdue loan: shipped a month ago.
+    late = new(putri, hendra, full[:5])
+    if late is not None:
+        IllRequest.objects.filter(pk=late.pk).update(
+            due_on=timezone.localdate() - timedelta(days=5), created_at=timezone.now() - timedelta(days=30)
+        )
+        services.mark_overdue()
+    if stdout is not None:
+        count = len([m for m in made if m]) + 2 + (1 if copy else 0)
+        stdout.write(f"  {count} interlibrary-loan requests in every state")
