@@ -474,3 +474,19 @@ def test_paging_keeps_every_choice_in_the_url(client, libs):
 def test_decade_links_set_the_year_range(client, facet_set):
     html = client.get(reverse("catalog:search"), {"q": "sejarah"}).content.decode()
     assert "year_from=2010&amp;year_to=2019" in html
+
+
+def test_search_query_count_is_flat(client, libs, django_assert_max_num_queries):
+    for n in range(25):
+        make_record(f"Kamus bahasa {n}", subjects=["Bahasa"], holdings=[libs[n % 3], libs[(n + 1) % 3]])
+    # libraries, tsquery, ranked page, count+facets, records, suggestion (+ session/auth when signed in)
+    with django_assert_max_num_queries(7):
+        assert client.get(reverse("catalog:search"), {"q": "kamus"}).status_code == 200
+    with django_assert_max_num_queries(7):
+        assert client.get(reverse("api:search"), {"q": "kamus"}).status_code == 200
+
+
+def test_record_page_query_count_is_flat(client, libs, django_assert_max_num_queries):
+    record = make_record("Kamus", holdings=[libs[0], libs[1], libs[2], libs[0]])
+    with django_assert_max_num_queries(3):
+        assert client.get(record.get_absolute_url()).status_code == 200
