@@ -560,7 +560,11 @@ class Searcher:
     # --- did you mean ---
 
     def suggest(self, terms: list[Term]) -> str:
-        """The query with each word that is not in the catalog's word list replaced by its nearest word."""
+        """The query with each word that is not in the catalog's word list replaced by its nearest word.
+
+        Nearest: trigram similarity, less a little per letter of length difference (a short word shares most
+        trigrams of a long one's start: "ying" would otherwise win over "yingmeng" for "yingmang"), then the
+        more frequent word."""
         words = sorted({w for t in terms if not t.negated for w in t.text.lower().split() if len(w) >= 4})
         if not words:
             return ""
@@ -570,7 +574,8 @@ class Searcher:
                 SELECT u.w,
                        (SELECT sw.word FROM catalog_search_word sw
                          WHERE sw.word %% u.w AND similarity(sw.word, u.w) >= %s
-                         ORDER BY similarity(sw.word, u.w) DESC, sw.ndoc DESC LIMIT 1)
+                         ORDER BY similarity(sw.word, u.w) - 0.04 * abs(length(sw.word) - length(u.w)) DESC,
+                                  sw.ndoc DESC LIMIT 1)
                   FROM (SELECT silang_unaccent(x) AS w FROM unnest(%s::text[]) x) u
                  WHERE NOT EXISTS (SELECT 1 FROM catalog_search_word e WHERE e.word = u.w)
                 """,
