@@ -180,21 +180,17 @@ class SearchParams:
             elif lib not in p.libraries:
                 p.libraries.append(lib)
         p.available = data.get("available") in ("1", "on", "true", "yes")
-        for value in data.getlist("type"):
-            if value in MaterialType.values:
-                p.material_types.append(value) if value not in p.material_types else None
-            else:
-                ignored = True
-        for value in data.getlist("lang"):
-            if re.fullmatch(r"[a-z]{3}", value or ""):
-                p.languages.append(value) if value not in p.languages else None
-            else:
-                ignored = True
-        for value in data.getlist("ddc"):
-            if value in DDC_CLASSES:
-                p.ddc.append(value) if value not in p.ddc else None
-            else:
-                ignored = True
+        # Each facet: (parameter, list to fill, test of a valid value).
+        for name, chosen, valid in (
+            ("type", p.material_types, lambda v: v in MaterialType.values),
+            ("lang", p.languages, lambda v: bool(re.fullmatch(r"[a-z]{3}", v or ""))),
+            ("ddc", p.ddc, lambda v: v in DDC_CLASSES),
+        ):
+            for value in data.getlist(name):
+                if not valid(value):
+                    ignored = True
+                elif value not in chosen:
+                    chosen.append(value)
         for value in data.getlist("subject"):
             value = (value or "").strip()[:255]
             if value and value not in p.subjects:

@@ -490,3 +490,10 @@ def test_record_page_query_count_is_flat(client, libs, django_assert_max_num_que
     record = make_record("Kamus", holdings=[libs[0], libs[1], libs[2], libs[0]])
     with django_assert_max_num_queries(3):
         assert client.get(record.get_absolute_url()).status_code == 200
+
+
+def test_suggestion_prefers_a_word_of_similar_length():
+    make_record("Ying")
+    record = make_record("Yingmeng")
+    result = run("yingmang")
+    assert result.suggestion == "yingmeng" and ids(result) == [record.pk]
