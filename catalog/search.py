@@ -333,23 +333,32 @@ def build_filter(params: SearchParams, tsquery: str, *, scope_ids: list[int]) ->
     return f
 
 
-def order_by(params: SearchParams, tsquery: str, *, first_ids: list[int]) -> tuple[str, list]:
-    """ORDER BY clause: own school first (when asked), then the chosen sort; r.id keeps pages stable."""
+def order_by(
+    params: SearchParams, tsquery: str, *, first_ids: list[int], alias: str = "r", rank_column: str = ""
+) -> tuple[str, list]:
+    """ORDER BY clause: own school first (when asked), then the chosen sort; the id keeps pages stable.
+
+    With `rank_column`, the relevance is read from that column (already computed) instead of ts_rank().
+    """
+    a = alias
     clauses, args = [], []
     if first_ids:
-        clauses.append("(r.holding_library_ids && %s::bigint[]) DESC")
+        clauses.append(f"({a}.holding_library_ids && %s::bigint[]) DESC")
         args.append(first_ids)
     sort = params.effective_sort
     if sort == "relevance" and tsquery:
-        clauses.append("ts_rank(r.search_vector, %s::tsquery) DESC")
-        args.append(tsquery)
+        if rank_column:
+            clauses.append(f"{a}.{rank_column} DESC")
+        else:
+            clauses.append(f"ts_rank({a}.search_vector, %s::tsquery) DESC")
+            args.append(tsquery)
     elif sort == "title":
-        clauses.append("lower(r.title), r.year DESC NULLS LAST")
+        clauses.append(f"lower({a}.title), {a}.year DESC NULLS LAST")
     elif sort == "newest":
-        clauses.append("r.year DESC NULLS LAST, r.last_added DESC NULLS LAST")
+        clauses.append(f"{a}.year DESC NULLS LAST, {a}.last_added DESC NULLS LAST")
     else:
-        clauses.append("r.last_added DESC NULLS LAST")
-    clauses.append("r.id DESC")
+        clauses.append(f"{a}.last_added DESC NULLS LAST")
+    clauses.append(f"{a}.id DESC")
     return ", ".join(clauses), args
 
 
@@ -475,29 +484,38 @@ class Searcher:
         # Own school first: students and staff searching the whole consortium see their school's copies on top.
         first_ids = self.home_ids if p.scope == "all" and not p.libraries else []
         flt = build_filter(p, tsquery, scope_ids=self.home_ids)
-        order_sql, order_args = order_by(p, tsquery, first_ids=first_ids)
         offset = (p.page - 1) * p.page_size
         with connection.cursor() as cursor:
-            # The page of ids first (the ranked query), then counts and facets over a capped sample.
-            cursor.execute(
-                f"SELECT r.id FROM catalog_record r WHERE {flt.sql} ORDER BY {order_sql} LIMIT %s OFFSET %s",
-                [*flt.params, *order_args, p.page_size, offset],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-            self._facets(cursor, result, flt)
+            # Counts, facets and (when every match fits in the sample) the page itself, in one pass.
+            ids = self._facets(cursor, result, flt, tsquery, first_ids, offset)
+            if ids is None:
+                # More matches than the sample: the ranked query over all of them.
+                order_sql, order_args = order_by(p, tsquery, first_ids=first_ids)
+                cursor.execute(
+                    f"/* search:ranked */ SELECT r.id FROM catalog_record r WHERE {flt.sql}"
+                    f" ORDER BY {order_sql} LIMIT %s OFFSET %s",
+                    [*flt.params, *order_args, p.page_size, offset],
+                )
+                ids = [row[0] for row in cursor.fetchall()]
         if not ids and p.page > 1 and result.count:
             result.page_past_end = True
         records = Record.objects.defer("search_vector", "summary").in_bulk(ids)
         hits = [make_hit(records[rid], self.libraries, set(self.home_ids)) for rid in ids if rid in records]
         result.hits = hits
 
-    def _facets(self, cursor, result: SearchResult, flt: SqlFilter) -> None:
+    def _facets(
+        self, cursor, result: SearchResult, flt: SqlFilter, tsquery: str, first_ids: list[int], offset: int
+    ) -> list[int] | None:
+        """Fill count and facets; return the page's ids when the sample holds every match, else None."""
         p = self.params
+        relevance = p.effective_sort == "relevance" and bool(tsquery)
+        rank_sql, rank_args = ("ts_rank(r.search_vector, %s::tsquery)", [tsquery]) if relevance else ("0", [])
+        page_order, page_args = order_by(p, tsquery, first_ids=first_ids, alias="m", rank_column="rank")
         cursor.execute(
-            f"""
+            f"""/* search:sample */
             WITH m AS MATERIALIZED (
-                SELECT r.holding_library_ids, r.available_library_ids, r.material_type, r.language, r.year,
-                       r.ddc, r.subjects
+                SELECT r.id, r.holding_library_ids, r.available_library_ids, r.material_type, r.language, r.year,
+                       r.ddc, r.subjects, r.title, r.last_added, {rank_sql} AS rank
                   FROM catalog_record r WHERE {flt.sql} LIMIT %s)
             SELECT 'n', '', count(*) FROM m
             UNION ALL SELECT 'library', l::text, count(*) FROM m, unnest(m.holding_library_ids) l GROUP BY l
@@ -509,13 +527,26 @@ class Searcher:
             UNION ALL SELECT 'ddc', left(ddc, 1), count(*) FROM m WHERE ddc ~ '^[0-9]' GROUP BY left(ddc, 1)
             UNION ALL (SELECT 'subject', s, count(*) FROM m, unnest(m.subjects) s GROUP BY s
                        ORDER BY count(*) DESC, s LIMIT %s)
+            UNION ALL (SELECT 'page', m.id::text, row_number() OVER (ORDER BY {page_order}) FROM m
+                       ORDER BY {page_order} LIMIT %s OFFSET %s)
             """,
-            [*flt.params, FACET_SAMPLE + 1, SUBJECT_FACET_SIZE],
+            [
+                *rank_args,
+                *flt.params,
+                FACET_SAMPLE + 1,
+                SUBJECT_FACET_SIZE,
+                *page_args,
+                *page_args,
+                p.page_size,
+                offset,
+            ],
         )
         rows = cursor.fetchall()
         n = next((c for kind, _v, c in rows if kind == "n"), 0)
         result.count_exact = result.facets_exact = n <= FACET_SAMPLE
         result.count = n if result.count_exact else FACET_SAMPLE
+        page = [int(value) for kind, value, _n in sorted((r for r in rows if r[0] == "page"), key=lambda r: r[2])]
+        rows = [r for r in rows if r[0] != "page"]
         libs = self.libraries
         facets: dict[str, list[FacetValue]] = {
             k: [] for k in ("library", "available", "type", "lang", "decade", "ddc", "subject")
@@ -552,6 +583,7 @@ class Searcher:
             if not any(f.value == subject for f in facets["subject"]):
                 facets["subject"].append(FacetValue(subject, subject, 0, True))
         result.facets = facets
+        return page if result.count_exact else None
 
     # --- did you mean ---
 

@@ -497,3 +497,22 @@ def test_suggestion_prefers_a_word_of_similar_length():
     record = make_record("Yingmeng")
     result = run("yingmang")
     assert result.suggestion == "yingmeng" and ids(result) == [record.pk]
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "title"])
+def test_page_from_the_sample_equals_the_ranked_query(monkeypatch, libs, sort):
+    """Small result sets are paged inside the facet pass; the order must be the ranked query's exactly."""
+    for n in range(30):
+        make_record(
+            f"Kamus {'kamus ' * (n % 3)}bahasa {n}",
+            year=2000 + n % 7,
+            subjects=["Kamus"] * (n % 2),
+            holdings=[libs[n % 3]],
+        )
+    student = make_student(libs[1], username="kevin")
+    for page in ("1", "2"):
+        small = [ids(run("kamus", actor=student, sort=sort, page=page)) for _ in range(2)]
+        monkeypatch.setattr("catalog.search.FACET_SAMPLE", 1)
+        ranked = ids(run("kamus", actor=student, sort=sort, page=page))
+        monkeypatch.undo()
+        assert small[0] == small[1] == ranked and len(ranked) == (20 if page == "1" else 10)
