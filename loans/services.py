@@ -752,3 +752,34 @@ def anonymise_requests(*, today: date | None = None) -> int:
             )
             count += 1
     return count
+
+
+@transaction.atomic
+def ill_request_message(*, request: IllRequest, by, note: str) -> IllRequest:
+    """A note between the two libraries' librarians; the state does not change."""
+    request = _lock(request)
+    sides = {request.requester_id, request.lender_id} - {None}
+    mine = policy.staff_library_ids(by) & sides
+    if not mine:
+        raise PermissionDenied(_("Only the librarians of the two libraries exchange notes on a request."))
+    if not note.strip():
+        raise ValidationError({"note": _("Write the message.")})
+    library_id = next(iter(mine))
+    _event(request, "message", request.state, by, note, library_id)
+    for other in sides - {library_id}:
+        _notify(
+            _librarians(other), request, "message", _("Message on %(what)s: %(note)s") % {"what": request, "note": note}
+        )
+    return request
+
+
+@transaction.atomic
+def ill_request_suggest_purchase(*, request: IllRequest, by, note: str = "") -> IllRequest:
+    """No school could lend it: the requesting librarian puts the title on the list of purchase suggestions."""
+    request = _lock(request)
+    _as_requester(by, request)
+    _require_state(request, [State.UNFILLED], _("suggest for purchase"))
+    request.suggest_purchase = True
+    request.save()
+    _event(request, "suggest_purchase", request.state, by, note, request.requester_id)
+    return request

@@ -45,6 +45,8 @@ TRANSITIONS = {
     "complete": (services.ill_request_complete, ["note"]),
     "mark_lost": (services.ill_request_mark_lost, ["note"]),
     "mark_damaged": (lambda **kw: services.ill_request_mark_lost(damaged=True, **kw), ["note"]),
+    "message": (services.ill_request_message, ["note"]),
+    "suggest_purchase": (services.ill_request_suggest_purchase, ["note"]),
 }
 
 
@@ -68,6 +70,8 @@ def available_actions(request: IllRequest, user) -> list[str]:
         }.get(state, [])
         if state in OUT_WITH_BORROWER and not request.renewal_requested and not request.recalled_at:
             actions.append("ask_renewal")
+        if state == State.UNFILLED and not request.suggest_purchase:
+            actions.append("suggest_purchase")
     if as_lender:
         actions += {
             State.SENT: ["will_supply", "set_condition", "decline"],
@@ -93,6 +97,8 @@ def available_actions(request: IllRequest, user) -> list[str]:
         actions.append("cancel")
     if is_reader and state in (State.DELIVERED, State.ANSWERED):
         actions.append("complete")
+    if (as_requester or as_lender) and request.lender_id:
+        actions.append("message")
     return list(dict.fromkeys(actions))
 
 

@@ -302,3 +302,27 @@ def test_anonymisation_after_retention_keeps_statistics(
     request.refresh_from_db()
     assert request.reader is None and request.reader_anonymised and request.requester_id
     assert not IllRequest.objects.visible_to(reader).exists()
+
+
+def test_librarians_exchange_messages_and_outsiders_cannot(
+    librarian, outsider, lender_a_librarian, lender_b_librarian, book
+):
+    request = sent_request(librarian, book)
+    lender = lender_librarian_of(request, lender_a_librarian, lender_b_librarian)
+    services.ill_request_message(request=request, by=librarian, note="Bisa dikirim minggu ini?")
+    assert Notification.objects.filter(user=lender, kind="message").exists()
+    with pytest.raises(PermissionDenied):
+        services.ill_request_message(request=request, by=outsider, note="hai")
+    with pytest.raises(ValidationError):
+        services.ill_request_message(request=request, by=lender, note="  ")
+
+
+def test_unfilled_request_may_be_suggested_for_purchase(librarian, lender_a_librarian, lender_b_librarian, book):
+    request = sent_request(librarian, book)
+    for _ in range(2):
+        request = services.ill_request_decline(
+            request=request, by=lender_librarian_of(request, lender_a_librarian, lender_b_librarian)
+        )
+    assert request.state == State.UNFILLED
+    request = services.ill_request_suggest_purchase(request=request, by=librarian)
+    assert request.suggest_purchase
