@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Q
+from django.utils import timezone
+
 from consortium.models import ConsortiumSettings, Library
 
 
@@ -18,13 +21,39 @@ class IllTerms:
     renewals_allowed: int = 1
     fee_per_loan: Decimal = Decimal("0")
     fee_per_page: Decimal = Decimal("0")
-    agreement: object | None = None  # the Agreement, once the agreements app has them
+    agreement: object | None = None
+
+
+def ill_agreement_between(*, lender: Library, borrower: Library, on: date | None = None):
+    """The active agreement covering interlibrary loan that both libraries are parties of on `on`."""
+    from .choices import Form, PartyRole, Status
+    from .models import Agreement
+
+    on = on or timezone.localdate()
+    return (
+        Agreement.objects.filter(status=Status.ACTIVE, forms__contains=[Form.ILL], start_on__lte=on)
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=on))
+        .filter(parties__library=lender, parties__role__in=[PartyRole.PARTY, PartyRole.COORDINATOR])
+        .filter(parties__library=borrower)
+        .order_by("-start_on")
+        .first()
+    )
 
 
 def ill_terms(*, lender: Library, borrower: Library, on: date | None = None) -> IllTerms | None:
-    """Terms under which `lender` may lend to `borrower` on `on`; None when no agreement allows it.
+    """Terms under which `lender` may lend to `borrower` on `on`; None when no active agreement allows it.
 
-    Placeholder until agreements exist: every pair may lend on the consortium's default terms.
+    Loan period, limits and fees come from the agreement; the consortium's defaults fill what it leaves open.
     """
-    settings = ConsortiumSettings.load()
-    return IllTerms(loan_days=settings.default_loan_days)
+    agreement = ill_agreement_between(lender=lender, borrower=borrower, on=on)
+    if agreement is None:
+        return None
+    defaults = ConsortiumSettings.load()
+    return IllTerms(
+        loan_days=agreement.loan_days or defaults.default_loan_days,
+        max_items_per_student=agreement.items_per_student,
+        renewals_allowed=agreement.renewals_allowed if agreement.renewals_allowed is not None else 1,
+        fee_per_loan=agreement.fee_per_loan or Decimal("0"),
+        fee_per_page=agreement.fee_per_page or Decimal("0"),
+        agreement=agreement,
+    )

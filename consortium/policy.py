@@ -216,3 +216,23 @@ def can_request_ill(actor) -> bool:
 
 def can_see_ill_statistics(actor) -> bool:
     return is_coordinator(actor) or bool(library_ids_for(actor))
+
+
+# --- agreements ---------------------------------------------------------------------------------------
+
+
+def can_edit_agreements(actor) -> bool:
+    """Coordinators draft, send, amend and terminate agreements."""
+    return not is_api_key(actor) and is_coordinator(actor)
+
+
+def can_read_agreements(actor) -> bool:
+    """Any signed-in member (or a member library's key) reads the agreements."""
+    return bool(actor is not None and getattr(actor, "is_authenticated", False))
+
+
+def can_comment_agreement(actor, agreement) -> bool:
+    if can_edit_agreements(actor):
+        return True
+    party_libraries = set(agreement.parties.exclude(library=None).values_list("library_id", flat=True))
+    return not is_api_key(actor) and bool(library_ids_for(actor) & party_libraries)

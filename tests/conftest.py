@@ -64,12 +64,27 @@ def write_key(school, librarian):
 
 @pytest.fixture
 def ill_agreement(db):
-    """Make libraries share an active interlibrary-loan agreement: ill_agreement(a, b, loan_days=14).
+    """Make libraries share an active interlibrary-loan agreement: ill_agreement(a, b, loan_days=14)."""
+    from datetime import timedelta
 
-    Placeholder until the agreements app has models: without them every pair may lend.
-    """
+    from django.utils import timezone
+
+    from agreements.choices import Form, Status
+    from agreements.models import Agreement, Party
 
     def make(*libraries, **terms):
-        return None
+        today = timezone.localdate()
+        agreement = Agreement.objects.create(
+            number=f"PKS/TEST/{Agreement.objects.count() + 1:03d}",
+            title="Perjanjian pinjam antarperpustakaan",
+            forms=[Form.ILL],
+            status=Status.ACTIVE,
+            start_on=terms.pop("start_on", today - timedelta(days=30)),
+            end_on=terms.pop("end_on", today + timedelta(days=365)),
+            **terms,
+        )
+        for library in libraries:
+            Party.objects.create(agreement=agreement, library=library, representative="Kepala Perpustakaan")
+        return agreement
 
     return make

@@ -1,0 +1,348 @@
+"""The life of an agreement: draft, review, signatures, active, expired or terminated, with versions."""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consortium import policy
+
+from .choices import Form, PartyRole, Status
+from .models import CONTENT_FIELDS, Agreement, AgreementVersion, Comment, Party, Reminder, Responsibility, Signature
+
+EDITABLE = [Status.DRAFT, Status.REVIEW]
+REMINDER_DAYS = (60, 30, 7)
+
+ESSENTIALS = [
+    ("objectives", _("objectives")),
+    ("scope", _("scope")),
+    ("parties", _("parties")),
+    ("dates", _("start date")),
+    ("relationship", _("relationship between the partners")),
+    ("division", _("division of work")),
+    ("methods_equipment", _("working methods and equipment")),
+    ("financing", _("costs and financing")),
+    ("technology", _("technology used")),
+]
+
+
+def snapshot(agreement: Agreement) -> dict:
+    """The whole content as plain JSON: what a version freezes and what comparison reads."""
+    data = {}
+    for name in CONTENT_FIELDS:
+        value = getattr(agreement, name)
+        data[name] = (
+            value.isoformat()
+            if isinstance(value, date)
+            else (str(value) if value is not None and not isinstance(value, (str, int, list)) else value)
+        )
+    data["parties"] = [
+        {
+            "name": str(p),
+            "library": p.library.code if p.library_id else None,
+            "kind": p.kind,
+            "role": p.role,
+            "representative": p.representative,
+            "position": p.position,
+        }
+        for p in agreement.parties.select_related("library")
+    ]
+    data["responsibilities"] = [
+        {"party": str(r.party), "form": r.form, "task": r.task}
+        for r in agreement.responsibilities.select_related("party__library")
+    ]
+    return data
+
+
+def _save_version(agreement: Agreement, by) -> AgreementVersion:
+    return AgreementVersion.objects.create(
+        agreement=agreement, number=agreement.version, snapshot=snapshot(agreement), created_by=policy.person(by)
+    )
+
+
+def completeness(agreement: Agreement) -> list[str]:
+    """The planning essentials still empty; signing waits until this list is empty."""
+    missing = []
+    checks = {
+        "objectives": bool(agreement.objectives.strip()),
+        "scope": any(
+            getattr(agreement, f).strip()
+            for f in ("scope_collections", "scope_material_types", "scope_services", "scope_people")
+        ),
+        "parties": agreement.parties.filter(role__in=[PartyRole.PARTY, PartyRole.COORDINATOR]).count() >= 2,
+        "dates": agreement.start_on is not None,
+        "relationship": bool(agreement.relationship.strip()),
+        "division": agreement.responsibilities.exists(),
+        "methods_equipment": bool(agreement.methods_equipment.strip()),
+        "financing": any(
+            [
+                agreement.fee_per_loan is not None,
+                agreement.fee_per_page is not None,
+                agreement.shipping_paid_by.strip(),
+                agreement.yearly_contribution is not None,
+                agreement.cost_sharing.strip(),
+            ]
+        ),
+        "technology": bool(agreement.technology.strip()),
+    }
+    for key, label in ESSENTIALS:
+        if not checks[key]:
+            missing.append(str(label))
+    return missing
+
+
+def division_warnings(agreement: Agreement) -> list[str]:
+    """Two parties holding the same task, and forms of cooperation in scope that nobody is responsible for."""
+    warnings = []
+    holders: dict[tuple, set] = {}
+    for item in agreement.responsibilities.select_related("party__library"):
+        holders.setdefault((item.form, item.task.strip().casefold()), set()).add(str(item.party))
+    for (_form, task), parties in holders.items():
+        if len(parties) > 1:
+            warnings.append(
+                _("“%(task)s” is held by %(parties)s: the work would be done twice.")
+                % {"task": task, "parties": ", ".join(sorted(parties))}
+            )
+    covered = {form for form, _task in holders}
+    for form in agreement.forms:
+        if form not in covered:
+            warnings.append(_("Nobody is responsible for %(form)s.") % {"form": Form(form).label})
+    return warnings
+
+
+def compare(old: dict, new: dict) -> list[dict]:
+    """Field by field: what changed between two snapshots (texts as a line diff)."""
+    changes = []
+    for name in [*CONTENT_FIELDS, "parties", "responsibilities"]:
+        before, after = old.get(name), new.get(name)
+        if before == after:
+            continue
+        if isinstance(before, str) and isinstance(after, str) and ("\n" in before + after or len(before + after) > 80):
+            diff = list(difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=1))[2:]
+        else:
+            diff = [f"- {before}", f"+ {after}"]
+        changes.append({"field": name, "before": before, "after": after, "diff": diff})
+    return changes
+
+
+def _ensure_coordinator(by) -> None:
+    policy.ensure(policy.can_edit_agreements(by), _("Only a coordinator drafts and manages agreements."))
+
+
+def _check_parties(parties: list[dict]) -> None:
+    seen_libraries, seen_institutions = set(), set()
+    for party in parties:
+        library, institution = party.get("library"), (party.get("institution") or "").strip()
+        if library is None and not institution:
+            raise ValidationError({"parties": _("Each party is a member library or a named institution.")})
+        key = library.pk if library is not None else institution.casefold()
+        seen = seen_libraries if library is not None else seen_institutions
+        if key in seen:
+            raise ValidationError({"parties": _("%(party)s is a party twice.") % {"party": library or institution}})
+        seen.add(key)
+
+
+@transaction.atomic
+def agreement_save(
+    *,
+    by,
+    agreement: Agreement | None = None,
+    parties: list[dict] | None = None,
+    responsibilities: list[dict] | None = None,
+    **fields,
+) -> Agreement:
+    """Create a draft or edit one; every save of a draft or a draft in review is a new version."""
+    _ensure_coordinator(by)
+    if agreement is None:
+        agreement = Agreement(created_by=policy.person(by), status=Status.DRAFT, version=1)
+    else:
+        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        if agreement.status not in EDITABLE:
+            raise ValidationError(
+                _("A version sent for signature or signed is frozen: start an amendment to change it.")
+            )
+        agreement.version += 1
+    for name, value in fields.items():
+        setattr(agreement, name, value)
+    agreement.full_clean()
+    agreement.save()
+    if parties is not None:
+        _check_parties(parties)
+        keep = []
+        for data in parties:
+            party_id = data.pop("id", None)
+            party = agreement.parties.filter(pk=party_id).first() if party_id else None
+            party = party or Party(agreement=agreement)
+            for name, value in data.items():
+                setattr(party, name, value)
+            if party.library_id:
+                party.kind = "member"
+            party.full_clean()
+            party.save()
+            keep.append(party.pk)
+        agreement.parties.exclude(pk__in=keep).delete()
+    if responsibilities is not None:
+        agreement.responsibilities.all().delete()
+        for data in responsibilities:
+            if data.get("party") is None:
+                raise ValidationError({"responsibilities": _("Each responsibility needs a party.")})
+            item = Responsibility(agreement=agreement, **data)
+            item.full_clean()
+            item.save()
+    _save_version(agreement, by)
+    return agreement
+
+
+@transaction.atomic
+def agreement_send_for_review(*, agreement: Agreement, by) -> Agreement:
+    _ensure_coordinator(by)
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.status != Status.DRAFT:
+        raise ValidationError(_("Only a draft is sent for review."))
+    agreement.status = Status.REVIEW
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def agreement_comment(*, agreement: Agreement, by, text: str) -> Comment:
+    policy.ensure(policy.can_comment_agreement(by, agreement), _("Only the parties comment on an agreement."))
+    if agreement.status not in (Status.REVIEW, Status.DRAFT, Status.SIGNING):
+        raise ValidationError(_("Comments are taken while the agreement is drafted and reviewed."))
+    if not text.strip():
+        raise ValidationError({"text": _("Write the comment.")})
+    return Comment.objects.create(agreement=agreement, author=policy.person(by), version=agreement.version, text=text)
+
+
+@transaction.atomic
+def agreement_request_signatures(*, agreement: Agreement, by) -> Agreement:
+    _ensure_coordinator(by)
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.status not in EDITABLE:
+        raise ValidationError(_("Only a draft or an agreement in review goes out for signature."))
+    missing = completeness(agreement)
+    if missing:
+        raise ValidationError(_("Before signing, fill in: %(missing)s.") % {"missing": ", ".join(missing)})
+    agreement.status = Status.SIGNING
+    agreement.save()
+    return agreement
+
+
+def signing_parties(agreement: Agreement):
+    return agreement.parties.filter(role__in=[PartyRole.PARTY, PartyRole.COORDINATOR])
+
+
+@transaction.atomic
+def agreement_sign(*, agreement: Agreement, party: Party, by, read_version: int, paper=None) -> Signature:
+    """A party's representative signs the version they read; a changed version is refused with the difference."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if party.agreement_id != agreement.pk:
+        raise ValidationError(_("This party is not part of this agreement."))
+    if party.library_id:
+        policy.ensure(
+            policy.is_librarian_of(by, party.library_id) and not policy.is_api_key(by),
+            _("Only a librarian of %(party)s signs for it.") % {"party": party},
+        )
+    else:
+        policy.ensure(policy.can_edit_agreements(by), _("A coordinator signs for an outside institution."))
+        if paper is None:
+            raise ValidationError({"paper": _("Upload the paper signed by the institution's representative.")})
+    if agreement.status != Status.SIGNING:
+        raise ValidationError(_("This agreement is not awaiting signatures."))
+    if read_version != agreement.version:
+        old = AgreementVersion.objects.filter(agreement=agreement, number=read_version).first()
+        new = AgreementVersion.objects.get(agreement=agreement, number=agreement.version)
+        changes = compare(old.snapshot if old else {}, new.snapshot)
+        fields = ", ".join(change["field"] for change in changes) or "?"
+        raise ValidationError(
+            _(
+                "The agreement changed since you read it (version %(read)s, now %(now)s; changed: "
+                "%(fields)s). Read it again before signing."
+            )
+            % {"read": read_version, "now": agreement.version, "fields": fields},
+            code="stale",
+        )
+    if Signature.objects.filter(party=party, version=agreement.version).exists():
+        raise ValidationError(_("%(party)s has already signed this version.") % {"party": party})
+    signature = Signature(agreement=agreement, party=party, version=agreement.version, signed_by=by)
+    if paper is not None:
+        signature.paper.save(paper.name, paper, save=False)
+    signature.save()
+    signed = set(
+        Signature.objects.filter(agreement=agreement, version=agreement.version).values_list("party_id", flat=True)
+    )
+    if set(signing_parties(agreement).values_list("pk", flat=True)) <= signed:
+        agreement.status = Status.ACTIVE
+        agreement.save()
+    return signature
+
+
+@transaction.atomic
+def agreement_amend(*, agreement: Agreement, by) -> Agreement:
+    """An amendment is a new version: back to draft, to be signed again by every party."""
+    _ensure_coordinator(by)
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.status not in (Status.ACTIVE, Status.SIGNING):
+        raise ValidationError(_("Only an agreement out for signature or in force is amended."))
+    agreement.status = Status.DRAFT
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def agreement_terminate(*, agreement: Agreement, by, reason: str) -> Agreement:
+    _ensure_coordinator(by)
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.status != Status.ACTIVE:
+        raise ValidationError(_("Only an agreement in force is terminated."))
+    if not reason.strip():
+        raise ValidationError({"termination_reason": _("Give the reason for terminating it.")})
+    agreement.status, agreement.termination_reason = Status.TERMINATED, reason
+    agreement.end_on = min(agreement.end_on or timezone.localdate(), timezone.localdate())
+    agreement.save()
+    return agreement
+
+
+def expire_and_remind(*, today: date | None = None) -> tuple[int, int]:
+    """Daily: agreements past their end expire; coordinators are reminded 60, 30 and 7 days before the end,
+    once each (a unique row per reminder makes a second run send nothing)."""
+    from django.contrib.auth import get_user_model
+
+    today = today or timezone.localdate()
+    expired = Agreement.objects.filter(status=Status.ACTIVE, end_on__lt=today).update(status=Status.EXPIRED)
+    coordinators = get_user_model().objects.filter(profile__role__in=["coordinator", "administrator"])
+    emails = [user.email for user in coordinators if user.email]
+    sent = 0
+    for agreement in Agreement.objects.filter(status=Status.ACTIVE, end_on__isnull=False):
+        days_left = (agreement.end_on - today).days
+        for days in REMINDER_DAYS:
+            if days_left <= days:
+                with transaction.atomic():
+                    _reminder, created = Reminder.objects.get_or_create(agreement=agreement, days_before=days)
+                if created:
+                    sent += 1
+                    if emails:
+                        send_mail(
+                            _("Agreement %(number)s ends on %(date)s")
+                            % {"number": agreement.number, "date": agreement.end_on},
+                            _("The agreement “%(title)s” ends in %(days)s days. Renew it or let it end.")
+                            % {"title": agreement.title, "days": days_left},
+                            None,
+                            emails,
+                            fail_silently=True,
+                        )
+                break  # one reminder per run: the nearest threshold passed
+    return expired, sent
+
+
+def ending_soon(today: date | None = None, days: int = 60):
+    today = today or timezone.localdate()
+    return Agreement.objects.filter(
+        status=Status.ACTIVE, end_on__isnull=False, end_on__lte=today + timedelta(days=days)
+    )
