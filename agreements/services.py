@@ -10,6 +10,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from consortium import policy
 
@@ -20,15 +21,15 @@ EDITABLE = [Status.DRAFT, Status.REVIEW]
 REMINDER_DAYS = (60, 30, 7)
 
 ESSENTIALS = [
-    ("objectives", _("objectives")),
-    ("scope", _("scope")),
-    ("parties", _("parties")),
-    ("dates", _("start date")),
-    ("relationship", _("relationship between the partners")),
-    ("division", _("division of work")),
-    ("methods_equipment", _("working methods and equipment")),
-    ("financing", _("costs and financing")),
-    ("technology", _("technology used")),
+    ("objectives", gettext_lazy("objectives")),
+    ("scope", gettext_lazy("scope")),
+    ("parties", gettext_lazy("parties")),
+    ("dates", gettext_lazy("start date")),
+    ("relationship", gettext_lazy("relationship between the partners")),
+    ("division", gettext_lazy("division of work")),
+    ("methods_equipment", gettext_lazy("working methods and equipment")),
+    ("financing", gettext_lazy("costs and financing")),
+    ("technology", gettext_lazy("technology used")),
 ]
 
 
@@ -321,7 +322,7 @@ def expire_and_remind(*, today: date | None = None) -> tuple[int, int]:
     sent = 0
     for agreement in Agreement.objects.filter(status=Status.ACTIVE, end_on__isnull=False):
         days_left = (agreement.end_on - today).days
-        for days in REMINDER_DAYS:
+        for days in sorted(REMINDER_DAYS):
             if days_left <= days:
                 with transaction.atomic():
                     _reminder, created = Reminder.objects.get_or_create(agreement=agreement, days_before=days)
