@@ -1,0 +1,110 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from consortium.models import Library
+
+from .choices import Form, InstitutionKind, PartyRole
+from .models import CONTENT_FIELDS, Agreement
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AgreementForm(forms.ModelForm):
+    forms = forms.MultipleChoiceField(
+        label=_("Forms of cooperation"), choices=Form.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = Agreement
+        fields = CONTENT_FIELDS
+        widgets = {
+            "start_on": DATE,
+            "end_on": DATE,
+            **{
+                name: forms.Textarea(attrs={"rows": 2})
+                for name in (
+                    "objectives",
+                    "scope_collections",
+                    "scope_material_types",
+                    "scope_services",
+                    "scope_people",
+                    "relationship",
+                    "renewal",
+                    "cost_sharing",
+                    "lost_item_compensation",
+                    "methods_equipment",
+                    "technology",
+                )
+            },
+        }
+
+
+class PartyForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    library = forms.ModelChoiceField(
+        label=_("Member library"), queryset=Library.objects.exclude(status="left"), required=False, to_field_name="code"
+    )
+    institution = forms.CharField(label=_("or outside institution"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=InstitutionKind.choices, initial=InstitutionKind.MEMBER)
+    role = forms.ChoiceField(label=_("Role"), choices=PartyRole.choices, initial=PartyRole.PARTY)
+    representative = forms.CharField(label=_("Representative"), max_length=200, required=False)
+    position = forms.CharField(label=_("Position"), max_length=200, required=False)
+
+
+class ResponsibilityForm(forms.Form):
+    party = forms.ChoiceField(label=_("Party"), required=False)
+    form = forms.ChoiceField(label=_("Form of cooperation"), choices=Form.choices)
+    task = forms.CharField(label=_("Task"), max_length=300, required=False)
+
+    def __init__(self, *args, party_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].choices = [("", "—")] + list(party_choices)
+
+
+PartyFormSet = forms.formset_factory(PartyForm, extra=2, can_delete=True)
+ResponsibilityFormSet = forms.formset_factory(ResponsibilityForm, extra=2, can_delete=True)
+
+
+class SignForm(forms.Form):
+    party = forms.IntegerField(widget=forms.HiddenInput)
+    read_version = forms.IntegerField(widget=forms.HiddenInput)
+    paper = forms.FileField(label=_("Signed paper (for an outside institution)"), required=False)
+
+
+TEMPLATES = {
+    "ill": {
+        "title": _("Interlibrary loan agreement"),
+        "forms": [Form.ILL, Form.INFORMATION],
+        "objectives": _(
+            "Give every student access to the collections of all member schools: a book one school "
+            "lacks is lent by another."
+        ),
+        "scope_services": _("Interlibrary loan, copies of pages, reference questions."),
+        "relationship": _("The consortium coordinator coordinates; each head librarian reports each semester."),
+        "methods_equipment": _(
+            "Requests through Silang; a courier between schools twice a week; printed transit slips."
+        ),
+        "technology": _("Silang (union catalog and interlibrary loan), e-mail, a document scanner."),
+        "loan_days": 14,
+        "items_per_student": 2,
+        "renewals_allowed": 1,
+        "shipping_paid_by": _("The borrowing library."),
+    },
+    "acquisition": {
+        "title": _("Cooperative acquisition agreement"),
+        "forms": [Form.ACQUISITION],
+        "objectives": _("Avoid buying the same titles twice and share the cost of expensive works."),
+        "scope_collections": _("Subject areas divided by DDC class."),
+        "methods_equipment": _("A shared order list in Silang, checked before every purchase."),
+        "technology": _("Silang union catalog."),
+        "cost_sharing": _("Each school pays for the classes it holds."),
+    },
+    "union_catalog": {
+        "title": _("Union catalog participation agreement"),
+        "forms": [Form.UNION_CATALOG],
+        "objectives": _("Keep a union catalog that says which member holds what."),
+        "scope_collections": _("All catalogued holdings of the member libraries."),
+        "methods_equipment": _("Monthly export from each school's library system, imported into Silang."),
+        "technology": _("Silang; MARC21 or CSV exports from SLiMS, INLISLite or Koha."),
+    },
+}

@@ -1,0 +1,120 @@
+import io
+
+import pytest
+from django.urls import reverse
+
+from agreements import services
+from agreements.models import Agreement
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def active(ill_agreement, school, other_school):
+    return ill_agreement(school, other_school, objectives="Berbagi koleksi", loan_days=14)
+
+
+def test_pages_for_members(client, librarian, active):
+    client.force_login(librarian)
+    for url in [
+        reverse("agreements:agreement_list"),
+        active.get_absolute_url(),
+        reverse("agreements:network"),
+        reverse("agreements:agreement_compare", args=[active.pk]),
+        reverse("agreements:agreement_list") + "?status=active&form=ill&party=SMAN1MDN&ending_soon=1",
+    ]:
+        assert client.get(url).status_code == 200, url
+    page = client.get(active.get_absolute_url()).content.decode()
+    assert "Pasal 1" in page
+
+
+def test_pdf_holds_parties_articles_and_signatures(client, librarian, active):
+    from pypdf import PdfReader
+
+    client.force_login(librarian)
+    response = client.get(reverse("agreements:agreement_pdf", args=[active.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "SMA Negeri 1 Medan" in text and "Pasal 1" in text and "Tanda tangan" in text
+
+
+def test_editor_is_for_coordinators_and_shows_errors(client, librarian, coordinator, school):
+    client.force_login(librarian)
+    assert client.get(reverse("agreements:agreement_create")).status_code == 403
+    client.force_login(coordinator)
+    assert client.get(reverse("agreements:agreement_create") + "?template=ill").status_code == 200
+    data = {
+        "number": "PKS/X",
+        "title": "Uji",
+        "start_on": "2026-12-01",
+        "end_on": "2026-01-01",
+        "parties-TOTAL_FORMS": "2",
+        "parties-INITIAL_FORMS": "0",
+        "parties-0-library": school.code,
+        "parties-0-kind": "member",
+        "parties-0-role": "party",
+        "parties-1-library": school.code,
+        "parties-1-kind": "member",
+        "parties-1-role": "party",
+        "duties-TOTAL_FORMS": "0",
+        "duties-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("agreements:agreement_create"), data)
+    assert response.status_code == 400
+    assert not Agreement.objects.filter(number="PKS/X").exists()
+
+
+def test_api_read_for_members_write_for_coordinators(api_client, librarian, coordinator, read_key, active, school):
+    url = reverse("api:agreement-list")
+    assert api_client.get(url).status_code == 401
+    assert api_client.get(url, HTTP_AUTHORIZATION=f"Api-Key {read_key}").json()["count"] == 1
+    api_client.force_authenticate(librarian)
+    assert api_client.get(url, {"form": "ill", "party": "SMAN1MDN"}).json()["count"] == 1
+    assert api_client.post(url, {"number": "PKS/API", "title": "x"}, format="json").status_code == 403
+    api_client.force_authenticate(coordinator)
+    response = api_client.post(
+        url,
+        {"number": "PKS/API", "title": "Lewat API", "forms": ["ill"], "parties": [{"library": "SMAN1MDN"}]},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    bad = api_client.post(
+        url, {"number": "PKS/API2", "title": "x", "start_on": "2026-05-01", "end_on": "2026-01-01"}, format="json"
+    )
+    assert bad.status_code == 400
+    frozen = api_client.patch(reverse("api:agreement-detail", args=[active.pk]), {"title": "Ubah"}, format="json")
+    assert frozen.status_code == 400
+
+
+def test_sign_flow_through_pages(client, coordinator, librarian, outsider, school, other_school):
+    agreement = services.agreement_save(
+        by=coordinator,
+        number="PKS/P",
+        title="Halaman",
+        forms=["ill"],
+        objectives="o",
+        scope_collections="s",
+        relationship="r",
+        methods_equipment="m",
+        technology="t",
+        shipping_paid_by="peminjam",
+        start_on="2026-12-01",
+        parties=[{"library": school}, {"library": other_school}],
+    )
+    party = agreement.parties.first()
+    agreement = services.agreement_save(
+        by=coordinator, agreement=agreement, responsibilities=[{"party": party, "form": "ill", "task": "kurir"}]
+    )
+    client.force_login(coordinator)
+    client.post(reverse("agreements:agreement_action", args=[agreement.pk, "request_signatures"]))
+    agreement.refresh_from_db()
+    assert agreement.status == "signing"
+    for user, library in ((librarian, school), (outsider, other_school)):
+        client.force_login(user)
+        p = agreement.parties.get(library=library)
+        client.post(
+            reverse("agreements:agreement_action", args=[agreement.pk, "sign"]),
+            {"party": p.pk, "read_version": agreement.version},
+        )
+    agreement.refresh_from_db()
+    assert agreement.status == "active"
