@@ -130,15 +130,18 @@ class AgreementEditView(LoginRequiredMixin, View):
         return self.render_page(form, parties, duties)
 
     def post(self, request, pk=None):
+        # A copy of the stored agreement: the form checks uniqueness against others; the service saves.
         form = AgreementForm(
-            request.POST,
-            instance=Agreement(pk=self.agreement.pk, version=self.agreement.version) if self.agreement else None,
+            request.POST, instance=Agreement.objects.get(pk=self.agreement.pk) if self.agreement else None
         )
         parties = PartyFormSet(request.POST, prefix="parties")
+        # The division of work is edited once the draft (and so its parties) exists.
         duties = ResponsibilityFormSet(
-            request.POST, prefix="duties", form_kwargs={"party_choices": self.party_choices()}
+            request.POST if self.agreement else None,
+            prefix="duties",
+            form_kwargs={"party_choices": self.party_choices()},
         )
-        if not (form.is_valid() and parties.is_valid() and duties.is_valid()):
+        if not (form.is_valid() and parties.is_valid() and (self.agreement is None or duties.is_valid())):
             return self.render_page(form, parties, duties, status=400)
         responsibilities = None
         if self.agreement is not None:
