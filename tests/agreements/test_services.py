@@ -247,3 +247,20 @@ def test_reminders_are_sent_once_each(ill_agreement, school, other_school, coord
     services.expire_and_remind()
     services.expire_and_remind()
     assert sorted(Reminder.objects.values_list("days_before", flat=True)) == [7, 60]
+
+
+def test_no_agreement_no_interlibrary_loan(school, other_school, librarian):
+    from catalog.models import Holding, Record
+    from loans import services as ill
+
+    assert ill_terms(lender=other_school, borrower=school) is None
+    record = Record.objects.create(title="Tanpa perjanjian")
+    Holding.objects.create(record=record, library=other_school, barcode="N1")
+    request = ill.ill_request_create(by=librarian, record=record)
+    assert request.state == "unfilled" and request.lender is None
+
+
+def test_agreement_not_covering_ill_does_not_enable_it(ill_agreement, school, other_school):
+    agreement = ill_agreement(school, other_school)
+    Agreement.objects.filter(pk=agreement.pk).update(forms=["acquisition"])
+    assert ill_terms(lender=school, borrower=other_school) is None

@@ -1,0 +1,70 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from catalog.models import Record
+from loans import statistics
+from loans.choices import State
+from loans.models import IllRequest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_statistics_on_a_known_data_set(school, lender_a, lender_b):
+    now = timezone.now()
+    book = Record.objects.create(title="Laskar Pelangi")
+    other = Record.objects.create(title="Bumi")
+
+    def make(record, requester, lender, state, shipped_days=None, received_days=None):
+        created = now - timedelta(days=10)
+        return IllRequest.objects.create(
+            record=record,
+            requester=requester,
+            lender=lender,
+            state=state,
+            created_at=created,
+            shipped_at=created + timedelta(days=shipped_days) if shipped_days is not None else None,
+            received_at=created + timedelta(days=received_days) if received_days is not None else None,
+        )
+
+    make(book, school, lender_a, State.COMPLETED, shipped_days=1, received_days=3)
+    make(book, school, lender_a, State.ON_LOAN, shipped_days=3, received_days=5)
+    make(book, lender_b, school, State.RECEIVED, shipped_days=2, received_days=4)
+    make(other, school, None, State.UNFILLED)
+    figures = statistics.compute()
+    assert figures["total"] == 4 and figures["filled"] == 3 and figures["fill_rate"] == 75
+    assert figures["days_to_shipped"] == 2.0 and figures["days_to_received"] == 4.0
+    per = {row["library"].code: (row["lent"], row["borrowed"]) for row in figures["per_library"]}
+    assert per[school.code] == (1, 2) and per[lender_a.code] == (2, 0) and per[lender_b.code] == (0, 1)
+    assert figures["most_requested"][0]["record__title"] == "Laskar Pelangi"
+    assert figures["most_requested"][0]["n"] == 3
+    # a librarian sees only requests where her school is involved
+    mine = statistics.compute(library_ids={lender_b.pk})
+    assert mine["total"] == 1
+
+
+def test_attachment_over_the_limit_is_refused(
+    monkeypatch, reader, librarian, lender_a_librarian, lender_b_librarian, book
+):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from loans import services
+
+    monkeypatch.setattr(services, "ATTACHMENT_MAX_BYTES", 10)
+    request = services.ill_request_approve(
+        request=services.ill_request_create(by=reader, record=book, service="copy", pages="1-2"), by=librarian
+    )
+    lender = next(
+        lib
+        for lib in (lender_a_librarian, lender_b_librarian)
+        if lib.memberships.filter(library_id=request.lender_id).exists()
+    )
+    services.ill_request_will_supply(request=request, by=lender)
+    with pytest.raises(ValidationError):
+        services.ill_request_deliver(
+            request=request, by=lender, attachment=SimpleUploadedFile("a.pdf", b"%PDF-1.4" + b"x" * 100)
+        )
+    request.refresh_from_db()
+    assert request.state == State.WILL_SUPPLY and not request.attachment
