@@ -57,3 +57,23 @@ def ill_terms(*, lender: Library, borrower: Library, on: date | None = None) -> 
         fee_per_page=agreement.fee_per_page or Decimal("0"),
         agreement=agreement,
     )
+
+
+def student_item_limit(*, library: Library, on: date | None = None) -> int | None:
+    """The most items a student of `library` may have out at once under its active ILL agreements (strictest)."""
+    from .choices import Form, Status
+    from .models import Agreement
+
+    on = on or timezone.localdate()
+    limits = (
+        Agreement.objects.filter(
+            status=Status.ACTIVE,
+            forms__contains=[Form.ILL],
+            start_on__lte=on,
+            parties__library=library,
+            items_per_student__isnull=False,
+        )
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=on))
+        .values_list("items_per_student", flat=True)
+    )
+    return min(limits, default=None)

@@ -58,12 +58,23 @@ def seed(stdout=None) -> None:
     hendra, rosmawati = _user("hendra"), _user("rosmawati")
     used: set[int] = set()
 
+    counts: dict[int, int] = {}
+
     def new(reader, librarian, steps, **kwargs):
-        record = _wanted(reader.profile.school, used)
+        school = librarian.memberships.first().library
+        # Students keep within the agreement's items-per-student limit; the rest are the library's own requests.
+        if reader is not None and counts.get(reader.pk, 0) >= 2:
+            reader = None
+        record = _wanted(school, used)
         if record is None:
             return None
         used.add(record.pk)
-        request = services.ill_request_create(by=reader, record=record, **kwargs)
+        if reader is not None:
+            counts[reader.pk] = counts.get(reader.pk, 0) + 1
+            request = services.ill_request_create(by=reader, record=record, **kwargs)
+        else:
+            request = services.ill_request_create(by=librarian, record=record, **kwargs)
+            steps = [step for step in steps if step != "approve"]
         for step in steps:
             if request.state in (State.UNFILLED, State.CANCELLED):
                 break

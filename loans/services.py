@@ -13,7 +13,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements.selectors import ill_terms
+from agreements.selectors import ill_terms, student_item_limit
 from catalog.choices import HoldingStatus
 from catalog.models import Holding, Record
 from consortium import policy
@@ -189,6 +189,12 @@ def ill_request_create(
             and Holding.objects.filter(record=record, library=requester, status=HoldingStatus.AVAILABLE).exists()
         ):
             raise ValidationError({"record": _("Your own library has a copy on the shelf: borrow it there.")})
+    if reader is not None and service == Service.LOAN:
+        # The agreement's limit on items per student counts every loan not yet finished.
+        limit = student_item_limit(library=requester)
+        running = IllRequest.objects.filter(reader=reader, service=Service.LOAN).exclude(state__in=FINAL).count()
+        if limit is not None and running >= limit:
+            raise ValidationError(_("A student may have at most %(n)s interlibrary loans at a time.") % {"n": limit})
     request = IllRequest(
         service=service,
         record=record,

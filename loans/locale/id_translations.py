@@ -230,3 +230,6 @@ TRANSLATIONS.update(
         "Suggest for purchase": "Usulkan untuk dibeli",
     }
 )
+TRANSLATIONS.update({
+    "A student may have at most %(n)s interlibrary loans at a time.": "Seorang siswa boleh memiliki paling banyak %(n)s pinjaman antarperpustakaan sekaligus.",
+})

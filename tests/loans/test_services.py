@@ -326,3 +326,14 @@ def test_unfilled_request_may_be_suggested_for_purchase(librarian, lender_a_libr
     assert request.state == State.UNFILLED
     request = services.ill_request_suggest_purchase(request=request, by=librarian)
     assert request.suggest_purchase
+
+
+def test_agreement_limits_items_per_student(ill_agreement, reader, school, lender_a, book):
+    from agreements.models import Agreement
+
+    Agreement.objects.update(items_per_student=1)
+    student_request(reader, book)
+    other = Record.objects.create(title="Buku kedua")
+    Holding.objects.create(record=other, library=lender_a, barcode="A-2")
+    with pytest.raises(ValidationError, match="at most 1|paling banyak"):
+        student_request(reader, other)
