@@ -233,3 +233,5 @@ TRANSLATIONS.update(
 TRANSLATIONS.update({
     "A student may have at most %(n)s interlibrary loans at a time.": "Seorang siswa boleh memiliki paling banyak %(n)s pinjaman antarperpustakaan sekaligus.",
 })
+TRANSLATIONS.update({"Under agreement": "Berdasarkan perjanjian", "fee per loan Rp%(fee)s": "biaya per pinjaman Rp%(fee)s",
+                     "fee per page Rp%(fee)s": "biaya per halaman Rp%(fee)s"})
