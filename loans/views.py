@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from agreements.models import Agreement
 from catalog.models import Record
 from consortium import policy
 from consortium.models import Library
@@ -188,6 +189,7 @@ class RequestDetailView(LoginRequiredMixin, View):
                 "events": ill.events.select_related("library"),
                 "can_see_reader": policy.is_staff_of(request.user, ill.requester_id)
                 or ill.reader_id == request.user.pk,
+                "agreement": Agreement.objects.filter(pk=ill.agreement_ref).first() if ill.agreement_ref else None,
             },
         )
 

@@ -93,3 +93,11 @@ def test_delivered_file_is_only_for_the_requesting_school_and_reader(
     for user, status in [(reader, 200), (librarian, 200), (outsider, 404)]:
         client.force_login(user)
         assert client.get(url).status_code == status
+
+
+def test_request_page_names_the_agreement(client, librarian, book, network_agreement):
+    from loans import services as ill
+
+    request = ill.ill_request_create(by=librarian, record=book)
+    client.force_login(librarian)
+    assert network_agreement.number in client.get(request.get_absolute_url()).content.decode()
