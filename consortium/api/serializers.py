@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from consortium.choices import Service
+from consortium.forms import LIBRARY_FIELDS
 from consortium.models import Library
 
 
@@ -10,26 +11,6 @@ class LibrarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Library
-        fields = [
-            "id",
-            "url",
-            "code",
-            "name",
-            "npsn",
-            "level",
-            "address",
-            "city",
-            "province",
-            "phone",
-            "email",
-            "website",
-            "head_librarian",
-            "opening_hours",
-            "services",
-            "status",
-            "applied_on",
-            "joined_on",
-            "left_on",
-            "updated_at",
-        ]
+        # The same fields as the edit page, so the API and the page cannot drift apart.
+        fields = ["id", "url", *LIBRARY_FIELDS, "updated_at"]
         read_only_fields = ["id", "url", "updated_at"]
