@@ -337,3 +337,29 @@ def test_agreement_limits_items_per_student(ill_agreement, reader, school, lende
     Holding.objects.create(record=other, library=lender_a, barcode="A-2")
     with pytest.raises(ValidationError, match="at most 1|paling banyak"):
         student_request(reader, other)
+
+
+def test_librarian_picks_the_lender_by_hand(librarian, lender_a, lender_b, book):
+    request = services.ill_request_create(by=librarian, record=book)
+    other = lender_b if request.lender_id == lender_a.pk else lender_a
+    request = services.ill_request_choose_lender(request=request, lender=other, by=librarian)
+    assert request.state == State.SENT and request.lender_id == other.pk
+
+
+def test_daily_commands_send_due_soon_once_and_anonymise(
+    reader, librarian, lender_a_librarian, lender_b_librarian, book
+):
+    from django.core.management import call_command
+
+    request = services.ill_request_approve(request=student_request(reader, book), by=librarian)
+    lender = lender_librarian_of(request, lender_a_librarian, lender_b_librarian)
+    services.ill_request_will_supply(request=request, by=lender)
+    request = services.ill_request_ship(request=request, by=lender, due_on=timezone.localdate() + timedelta(days=2))
+    services.ill_request_receive(request=request, by=librarian)
+    services.ill_request_hand_out(request=request, by=librarian)
+    for _ in range(2):
+        call_command("mark_overdue", stdout=open("/dev/null", "w"))
+        call_command("anonymise_requests", stdout=open("/dev/null", "w"))
+    assert Notification.objects.filter(user=reader, kind="due_soon").count() == 1
+    request.refresh_from_db()
+    assert request.reader == reader  # still running: nothing anonymised
