@@ -17,6 +17,7 @@ from consortium.models import Library
 
 from .importing import import_bytes
 from .models import Holding
+from .readers import SILANG_COLUMNS
 
 NOTE = "Data demo Silang (dibuat otomatis) / Silang demo data (generated)."
 
@@ -229,28 +230,6 @@ GENERAL_PUBLISHERS = [
     "Kanisius",
     "Yrama Widya",
 ]
-COLUMNS = [
-    "local_id",
-    "title",
-    "authors",
-    "publisher",
-    "place",
-    "year",
-    "edition",
-    "isbn",
-    "language",
-    "material_type",
-    "subjects",
-    "ddc",
-    "series",
-    "physical_description",
-    "summary",
-    "barcode",
-    "call_number",
-    "shelf_location",
-    "copy_number",
-    "ill_allowed",
-]
 
 
 def _isbn(seed: int) -> str:
@@ -416,7 +395,7 @@ def _titles() -> list[dict]:
 
 def _csv_for(library: Library, titles: list[dict], rng: random.Random) -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+    writer = csv.DictWriter(buffer, fieldnames=SILANG_COLUMNS)  # the documented import columns
     writer.writeheader()
     level = library.level if library.level in GRADES or library.level == "slb" else "sma"
     barcode = 0
