@@ -40,6 +40,29 @@ class ItemData:
     status: str = "available"
 
 
+# catalog.Record columns filled from incoming records, in the order importers write them.
+RECORD_COLUMNS = (
+    "title",
+    "subtitle",
+    "responsibility",
+    "authors",
+    "publisher",
+    "place",
+    "year",
+    "edition",
+    "isbns",
+    "issn",
+    "language",
+    "material_type",
+    "subjects",
+    "ddc",
+    "series",
+    "physical_description",
+    "pages",
+    "summary",
+)
+
+
 @dataclass
 class BibData:
     title: str

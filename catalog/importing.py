@@ -3,11 +3,18 @@
 Work is done in batches, each in its own transaction: a record is written whole (record, source, holdings)
 or not at all, and progress is visible between batches. Problems with the whole file are found before the
 first write, so a rejected file leaves the library's holdings untouched.
+
+Speed (bench/README.md): MARC records are parsed by worker processes while this process writes earlier
+batches; records and sources are written with COPY under ids taken from their sequences, holdings through a
+COPY into a temporary table and one upsert; new records carry their holdings summary from the start, so the
+holdings trigger has nothing to rewrite.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,19 +22,28 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from psycopg2.extras import execute_values
 
 from consortium.models import Library
 
-from .bibdata import BibData
+from .bibdata import RECORD_COLUMNS, BibData
+from .choices import HoldingStatus, SourceFormat
 from .models import MatchReview, Record, SourceRecord
-from .normalize import loose_key, match_key
-from .readers import Entry, FileRejected, read_entries, sniff_format
+from .pgcopy import copy_rows, copy_value
+from .readers import (
+    Entry,
+    FileRejected,
+    prepare,
+    read_entries,
+    read_marc21_batches,
+    sniff_format,
+    split_marc21,
+)
 
-BATCH_SIZE = 500
+BATCH_SIZE = 1000
+# Files with fewer records are parsed in this process: starting workers would cost more than it saves.
+PARALLEL_MIN_RECORDS = getattr(settings, "CATALOG_IMPORT_PARALLEL_MIN_RECORDS", 4 * BATCH_SIZE)
 MAX_IMPORT_BYTES = getattr(settings, "CATALOG_IMPORT_MAX_BYTES", 250 * 1024 * 1024)
 
 
@@ -82,18 +98,34 @@ def import_bytes(
     report = ImportReport()
     try:
         report.format = fmt or sniff_format(data[:4096], filename)
-        entries = list(read_entries(data, report.format))
+        if report.format == SourceFormat.MARC21:
+            bodies = split_marc21(data)
+            total = len(bodies)
+            workers = _parse_workers() if total >= PARALLEL_MIN_RECORDS else 0
+            batches = read_marc21_batches(bodies, BATCH_SIZE, workers)
+        else:
+            entries = [prepare(entry) for entry in read_entries(data, report.format)]
+            total = len(entries)
+            batches = (entries[start : start + BATCH_SIZE] for start in range(0, total, BATCH_SIZE))
     except FileRejected as exc:
         report.rejected = str(exc)
         return report
-    total = len(entries)
     importer = _Importer(library, report)
-    for start in range(0, total, BATCH_SIZE):
-        importer.run_batch(entries[start : start + BATCH_SIZE])
+    done = 0
+    for batch in batches:
+        importer.run_batch(batch)
+        done += len(batch)
         if progress:
-            progress(min(start + BATCH_SIZE, total), total)
+            progress(done, total)
     report.seconds = round(time.monotonic() - started, 3)
     return report
+
+
+def _parse_workers() -> int:
+    configured = getattr(settings, "CATALOG_IMPORT_PARSE_WORKERS", None)
+    if configured is not None:
+        return int(configured)
+    return min(2, os.cpu_count() or 1)
 
 
 class _Importer:
@@ -144,6 +176,10 @@ class _Importer:
             good.append(entry)
         if good:
             with transaction.atomic():
+                # A batch is written whole or not at all either way; not waiting for the WAL flush at each
+                # commit is the usual bulk-load setting (a crash can lose only the last batches, never half one).
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit = off")
                 self.write(good)
 
     def effective_local_id(self, entry: Entry) -> str:
@@ -155,7 +191,7 @@ class _Importer:
         bib = entry.bib
         local_id = bib.local_id.strip()[:90]
         if not local_id:
-            basis = match_key(title=bib.title, first_author=bib.first_author, year=bib.year, publisher=bib.publisher)
+            basis = entry.match_key
             local_id = "key:" + hashlib.sha1((basis + ",".join(bib.isbns)).encode()).hexdigest()[:24]
         if local_id in self.seen_local_ids:
             self.seen_local_ids[local_id] += 1
@@ -171,12 +207,7 @@ class _Importer:
             source.local_id: source for source in SourceRecord.objects.filter(library=library, local_id__in=local_ids)
         }
         isbns = sorted({isbn for e in entries for isbn in e.bib.isbns})
-        keys = {
-            e.number: match_key(
-                title=e.bib.title, first_author=e.bib.first_author, year=e.bib.year, publisher=e.bib.publisher
-            )
-            for e in entries
-        }
+        keys = {e.number: e.match_key for e in entries}
         isbn_hits: dict[str, list[tuple[int, str, int | None]]] = {}
         if isbns:
             for rid, rec_isbns, mtype, pages in Record.objects.filter(isbns__overlap=isbns).values_list(
@@ -191,8 +222,9 @@ class _Importer:
             key_hits.setdefault(key, []).append((rid, mtype, pages))
 
         holdings_for: list[tuple[int, Entry, int]] = []  # (record id, entry, source id)
-        pending: list[tuple[Entry, int | Record]] = []  # new sources: the record is an id or a Record to create
-        new_records: list[tuple[Entry, Record]] = []
+        pending: list[tuple[Entry, int]] = []  # new sources and the record they belong to
+        new_records: list[tuple[Entry, int]] = []
+        new_ids = iter(_next_ids("catalog_record", sum(1 for e in entries if e.bib.local_id not in existing_sources)))
         for entry in entries:
             bib = entry.bib
             source = existing_sources.get(bib.local_id) if bib.local_id else None
@@ -200,44 +232,90 @@ class _Importer:
                 record_id = self.update_existing(entry, source)
                 holdings_for.append((record_id, entry, source.pk))
                 continue
-            ref = self.find_match(bib, keys[entry.number], isbn_hits, key_hits)
-            if ref is None:
-                ref = Record(match_key=keys[entry.number], **bib.record_fields())
-                new_records.append((entry, ref))
-                self.remember(bib, keys[entry.number], ref)
+            record_id = self.find_match(bib, keys[entry.number], isbn_hits, key_hits)
+            if record_id is None:
+                record_id = next(new_ids)
+                new_records.append((entry, record_id))
+                self.remember(bib, keys[entry.number], record_id)
                 self.report.created += 1
             else:
                 self.report.joined += 1
-            pending.append((entry, ref))
-        # Set-based writes: one INSERT for the batch's new records, one for their sources.
-        Record.objects.bulk_create([record for _, record in new_records], batch_size=BATCH_SIZE)
-        sources = SourceRecord.objects.bulk_create(
-            [
-                SourceRecord(
-                    record_id=_pk(ref),
-                    library=library,
-                    format=self.report.format,
-                    local_id=entry.bib.local_id,
-                    data=entry.raw,
-                    original_record_id=_pk(ref),
-                )
-                for entry, ref in pending
-            ],
-            batch_size=BATCH_SIZE,
-        )
+            pending.append((entry, record_id))
+        self.copy_records(new_records)
+        source_ids = _next_ids("catalog_sourcerecord", len(pending))
+        now = timezone.now()
+        with connection.cursor() as cursor:
+            copy_rows(
+                cursor,
+                "catalog_sourcerecord",
+                [
+                    "id",
+                    "record_id",
+                    "library_id",
+                    "format",
+                    "local_id",
+                    "data",
+                    "original_record_id",
+                    "received_at",
+                    "updated_at",
+                ],
+                (
+                    (
+                        source_id,
+                        record_id,
+                        library.pk,
+                        self.report.format,
+                        entry.bib.local_id,
+                        entry.raw,
+                        record_id,
+                        now,
+                        now,
+                    )
+                    for (entry, record_id), source_id in zip(pending, source_ids, strict=True)
+                ),
+            )
         source_of = {}
-        for (entry, ref), source in zip(pending, sources, strict=True):
-            holdings_for.append((_pk(ref), entry, source.pk))
-            source_of[entry.number] = source
-        self.queue_reviews([(entry, record, source_of[entry.number]) for entry, record in new_records])
+        for (entry, record_id), source_id in zip(pending, source_ids, strict=True):
+            holdings_for.append((record_id, entry, source_id))
+            source_of[entry.number] = source_id
+        self.queue_reviews([(entry, record_id, source_of[entry.number]) for entry, record_id in new_records])
         self.upsert_holdings(holdings_for)
 
-    def remember(self, bib: BibData, key: str, record: Record) -> None:
-        for isbn in bib.isbns:
-            self.by_isbn.setdefault(isbn, (record, bib.material_type))
-        self.by_key.setdefault(key, (record, bib.material_type, bib.pages))
+    def copy_records(self, new_records: list[tuple[Entry, int]]) -> None:
+        """New records with their holdings summary already filled in: the holdings written next match it, so
+        the summary trigger does not have to rewrite (and re-index) every new record."""
+        if not new_records:
+            return
+        library = str(self.library.pk)
+        held_tail = "\t".join(["{" + library + "}", "{" + library + "}", timezone.localdate().isoformat()])
+        unavailable_tail = "\t".join(["{" + library + "}", "{}", timezone.localdate().isoformat()])
+        empty_tail = "{}\t{}\t\\N"
+        now = timezone.now().isoformat()
+        buffer = io.StringIO()
+        for entry, record_id in new_records:
+            statuses = {item.status for item in entry.bib.items}
+            if HoldingStatus.AVAILABLE in statuses:
+                tail = held_tail
+            elif statuses - {HoldingStatus.WITHDRAWN}:
+                tail = unavailable_tail
+            else:
+                tail = empty_tail
+            key = copy_value(entry.match_key)
+            buffer.write(f"{entry.record_copy}\t{record_id}\t{key}\t{tail}\t{now}\t{now}\n")
+        buffer.seek(0)
+        columns = ", ".join(
+            [*RECORD_COLUMNS, "id", "match_key", "holding_library_ids", "available_library_ids", "last_added"]
+            + ["created_at", "updated_at"]
+        )
+        with connection.cursor() as cursor:
+            cursor.copy_expert(f"COPY catalog_record ({columns}) FROM STDIN", buffer)
 
-    def find_match(self, bib: BibData, key: str, isbn_hits, key_hits) -> int | Record | None:
+    def remember(self, bib: BibData, key: str, record_id: int) -> None:
+        for isbn in bib.isbns:
+            self.by_isbn.setdefault(isbn, (record_id, bib.material_type))
+        self.by_key.setdefault(key, (record_id, bib.material_type, bib.pages))
+
+    def find_match(self, bib: BibData, key: str, isbn_hits, key_hits) -> int | None:
         """ISBN first, then the match key; never across material types or clearly different page counts."""
         for isbn in bib.isbns:
             for rid, mtype, _pages in isbn_hits.get(isbn, []):
@@ -256,27 +334,28 @@ class _Importer:
                 return rid
         return None
 
-    def queue_reviews(self, created: list[tuple[Entry, Record, SourceRecord]]) -> None:
+    def queue_reviews(self, created: list[tuple[Entry, int, int]]) -> None:
         """New records with the title and author of an earlier record of the same type, whose year or publisher
         differ a little: kept apart for now and queued for a coordinator, never merged silently."""
-        loose = {
-            entry.number: loose_key(title=entry.bib.title, first_author=entry.bib.first_author)
-            for entry, _record, _source in created
-        }
+        loose = {entry.number: entry.loose_key for entry, _record, _source in created}
         prefixes = {value for value in loose.values() if value.split("|")[0]}
         if not prefixes:
             return
-        condition = Q()
-        for prefix in prefixes:
-            condition |= Q(match_key__startswith=prefix + "|")
         groups: dict[str, list[tuple]] = {}
-        for row in Record.objects.filter(condition).values_list("id", "match_key", "material_type", "year", "pages"):
-            groups.setdefault(row[1].rsplit("|", 2)[0], []).append(row)
+        with connection.cursor() as cursor:
+            # catalog_loose_key(match_key) is indexed (migration 0003): one probe per title and author.
+            cursor.execute(
+                "SELECT id, catalog_loose_key(match_key), material_type, year, pages FROM catalog_record"
+                " WHERE catalog_loose_key(match_key) = ANY(%s)",
+                [sorted(prefixes)],
+            )
+            for row in cursor.fetchall():
+                groups.setdefault(row[1], []).append(row)
         reviews = []
-        for entry, record, source in created:
+        for entry, record_id, source_id in created:
             bib = entry.bib
             for rid, _key, mtype, year, pages in groups.get(loose[entry.number], []):
-                if rid >= record.pk or mtype != bib.material_type:
+                if rid >= record_id or mtype != bib.material_type:
                     continue  # only earlier records, and never across material types
                 if year and bib.year and abs(year - bib.year) > 1:
                     continue  # clearly a different edition
@@ -284,8 +363,8 @@ class _Importer:
                     continue
                 reviews.append(
                     MatchReview(
-                        source=source,
-                        record=record,
+                        source_id=source_id,
+                        record_id=record_id,
                         candidate_id=rid,
                         score=0.5,
                         reason=_("Same title and author; the year or publisher differs."),
@@ -307,9 +386,7 @@ class _Importer:
         if not SourceRecord.objects.filter(record_id=source.record_id).exclude(pk=source.pk).exists():
             bib = entry.bib
             Record.objects.filter(pk=source.record_id).update(
-                match_key=match_key(
-                    title=bib.title, first_author=bib.first_author, year=bib.year, publisher=bib.publisher
-                ),
+                match_key=entry.match_key,
                 updated_at=timezone.now(),
                 **bib.record_fields(),
             )
@@ -317,58 +394,88 @@ class _Importer:
         return source.record_id
 
     def upsert_holdings(self, rows: list[tuple[int, Entry, int]]) -> None:
-        values = []
         today = timezone.localdate()
         now = timezone.now()
-        for record_id, entry, source_id in rows:
-            for item in entry.bib.items:
-                values.append(
-                    (
-                        record_id,
-                        self.library.pk,
-                        item.barcode[:64],
-                        item.call_number[:100],
-                        item.shelf_location[:100],
-                        item.copy_number,
-                        item.status,
-                        item.ill_allowed,
-                        "purchase",
-                        today,
-                        source_id,
-                        1,
-                        now,
-                    )
-                )
-        if not values:
-            return
-        # Keyed by (library, barcode): a re-import changes nothing, a changed row updates only what differs.
-        # Circulation status is Silang's own and is never overwritten by an import.
-        sql = """
-            INSERT INTO catalog_holding (record_id, library_id, barcode, call_number, shelf_location, copy_number,
-                                         status, ill_allowed, acquisition, date_added, source_id, version, updated_at)
-            VALUES %s
-            ON CONFLICT (library_id, barcode) DO UPDATE SET
-                record_id = EXCLUDED.record_id, call_number = EXCLUDED.call_number,
-                shelf_location = EXCLUDED.shelf_location, copy_number = EXCLUDED.copy_number,
-                ill_allowed = EXCLUDED.ill_allowed, source_id = EXCLUDED.source_id,
-                version = catalog_holding.version + 1, updated_at = EXCLUDED.updated_at
-            WHERE (catalog_holding.record_id, catalog_holding.call_number, catalog_holding.shelf_location,
-                   catalog_holding.copy_number, catalog_holding.ill_allowed)
-                  IS DISTINCT FROM
-                  (EXCLUDED.record_id, EXCLUDED.call_number, EXCLUDED.shelf_location, EXCLUDED.copy_number,
-                   EXCLUDED.ill_allowed)
-            RETURNING (xmax = 0)
-        """
+        library_id = self.library.pk
+        values = (
+            (
+                record_id,
+                library_id,
+                item.barcode[:64],
+                item.call_number[:100],
+                item.shelf_location[:100],
+                item.copy_number,
+                item.status,
+                item.ill_allowed,
+                "purchase",
+                today,
+                source_id,
+                1,
+                now,
+            )
+            for record_id, entry, source_id in rows
+            for item in entry.bib.items
+        )
         with connection.cursor() as cursor:
-            results = execute_values(cursor, sql, values, page_size=1000, fetch=True)
+            cursor.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS silang_import_holding ON COMMIT DELETE ROWS AS"
+                f" SELECT {', '.join(_HOLDING_COLUMNS)} FROM catalog_holding WITH NO DATA"
+            )
+            # Emptied here too: inside an outer transaction (tests, the API) nothing commits between batches.
+            cursor.execute("TRUNCATE silang_import_holding")
+            count = copy_rows(cursor, "silang_import_holding", _HOLDING_COLUMNS, values)
+            if not count:
+                return
+            # Keyed by (library, barcode): a re-import changes nothing, a changed row updates only what differs.
+            # Circulation status is Silang's own and is never overwritten by an import.
+            cursor.execute(
+                f"""
+                INSERT INTO catalog_holding ({", ".join(_HOLDING_COLUMNS)})
+                SELECT {", ".join(_HOLDING_COLUMNS)} FROM silang_import_holding ORDER BY barcode
+                ON CONFLICT (library_id, barcode) DO UPDATE SET
+                    record_id = EXCLUDED.record_id, call_number = EXCLUDED.call_number,
+                    shelf_location = EXCLUDED.shelf_location, copy_number = EXCLUDED.copy_number,
+                    ill_allowed = EXCLUDED.ill_allowed, source_id = EXCLUDED.source_id,
+                    version = catalog_holding.version + 1, updated_at = EXCLUDED.updated_at
+                WHERE (catalog_holding.record_id, catalog_holding.call_number, catalog_holding.shelf_location,
+                       catalog_holding.copy_number, catalog_holding.ill_allowed)
+                      IS DISTINCT FROM
+                      (EXCLUDED.record_id, EXCLUDED.call_number, EXCLUDED.shelf_location, EXCLUDED.copy_number,
+                       EXCLUDED.ill_allowed)
+                RETURNING (xmax = 0)
+                """
+            )
+            results = cursor.fetchall()
         inserted = sum(1 for (was_insert,) in results if was_insert)
         self.report.holdings_added += inserted
         self.report.holdings_updated += len(results) - inserted
-        self.report.holdings_unchanged += len(values) - len(results)
+        self.report.holdings_unchanged += count - len(results)
 
 
-def _pk(ref: int | Record) -> int:
-    return ref.pk if isinstance(ref, Record) else ref
+_HOLDING_COLUMNS = (
+    "record_id",
+    "library_id",
+    "barcode",
+    "call_number",
+    "shelf_location",
+    "copy_number",
+    "status",
+    "ill_allowed",
+    "acquisition",
+    "date_added",
+    "source_id",
+    "version",
+    "updated_at",
+)
+
+
+def _next_ids(table: str, count: int) -> list[int]:
+    """Ids from the table's own sequence, so rows can be written with COPY and referred to at once."""
+    if not count:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _pages_compatible(a: int | None, b: int | None) -> bool:

@@ -11,16 +11,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing
 import re
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import pymarc
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .bibdata import BibData, ItemData, from_marc
+from .bibdata import RECORD_COLUMNS, BibData, ItemData, from_marc
 from .choices import MaterialType, SourceFormat
-from .normalize import clean_issn, first_year, isbn13, page_count, strip_punct
+from .normalize import clean_issn, first_year, isbn13, loose_key, match_key, page_count, strip_punct
+from .pgcopy import Json, copy_value
 
 RECORD_TERMINATOR = b"\x1d"
 MARCXML_NS = "http://www.loc.gov/MARC21/slim"
@@ -36,6 +40,23 @@ class Entry:
     bib: BibData | None = None
     raw: bytes = b""
     error: str = ""
+    # Filled by `prepare` for the importer (in the parse workers when there are some).
+    match_key: str = ""
+    loose_key: str = ""
+    record_copy: str = ""
+
+
+def prepare(entry: Entry) -> Entry:
+    """Dedup keys and the COPY text of the record's columns, computed once, where the parsing happens."""
+    bib = entry.bib
+    if bib is None:
+        return entry
+    entry.match_key = match_key(title=bib.title, first_author=bib.first_author, year=bib.year, publisher=bib.publisher)
+    entry.loose_key = loose_key(title=bib.title, first_author=bib.first_author)
+    fields = bib.record_fields()
+    fields["authors"] = Json(fields["authors"])
+    entry.record_copy = "\t".join(copy_value(fields[name]) for name in RECORD_COLUMNS)
+    return entry
 
 
 def sniff_format(head: bytes, filename: str = "") -> str:
@@ -92,42 +113,73 @@ def _decode_marc(chunk: bytes) -> pymarc.Record:
 
 
 def read_marc21(data: bytes) -> Iterator[Entry]:
+    for number, body in enumerate(split_marc21(data), start=1):
+        yield marc21_entry(number, body)
+
+
+def split_marc21(data: bytes) -> list[bytes]:
+    """The file cut at record terminators (the bodies, without the terminator)."""
     if not re.match(rb"^\s*\d{5}", data[:16]):
         raise FileRejected(_("This is not a MARC21 (ISO 2709) file: it does not start with a record length."))
-    data = data.lstrip()
-    chunks = data.split(RECORD_TERMINATOR)
+    chunks = data.lstrip().split(RECORD_TERMINATOR)
     if chunks and not chunks[-1].strip():
         chunks.pop()
-    for number, body in enumerate(chunks, start=1):
-        chunk = body.lstrip(b"\r\n") + RECORD_TERMINATOR
-        declared = chunk[:5]
-        if not declared.isdigit():
-            yield Entry(number, error=_("record %(n)s: no record length in the leader (corrupt data).") % {"n": number})
-            continue
-        if int(declared) != len(chunk):
-            reason = _("truncated") if int(declared) > len(chunk) else _("corrupt")
-            yield Entry(
-                number,
-                raw=chunk,
-                error=_("record %(n)s: %(reason)s (leader says %(declared)s bytes, found %(found)s).")
-                % {"n": number, "reason": reason, "declared": int(declared), "found": len(chunk)},
-            )
-            continue
-        try:
-            record = _decode_marc(chunk)
-        except UnicodeDecodeError:
-            yield Entry(
-                number, raw=chunk, error=_("record %(n)s: the text is neither valid MARC-8 nor UTF-8.") % {"n": number}
-            )
-            continue
-        except Exception as exc:  # pymarc raises many kinds for broken directories and fields
-            yield Entry(
-                number,
-                raw=chunk,
-                error=_("record %(n)s: unreadable (%(problem)s).") % {"n": number, "problem": exc.__class__.__name__},
-            )
-            continue
-        yield _entry_from_marc(number, record, chunk)
+    return chunks
+
+
+def marc21_entry(number: int, body: bytes) -> Entry:
+    chunk = body.lstrip(b"\r\n") + RECORD_TERMINATOR
+    declared = chunk[:5]
+    if not declared.isdigit():
+        return Entry(number, error=_("record %(n)s: no record length in the leader (corrupt data).") % {"n": number})
+    if int(declared) != len(chunk):
+        reason = _("truncated") if int(declared) > len(chunk) else _("corrupt")
+        return Entry(
+            number,
+            raw=chunk,
+            error=_("record %(n)s: %(reason)s (leader says %(declared)s bytes, found %(found)s).")
+            % {"n": number, "reason": reason, "declared": int(declared), "found": len(chunk)},
+        )
+    try:
+        record = _decode_marc(chunk)
+    except UnicodeDecodeError:
+        return Entry(
+            number, raw=chunk, error=_("record %(n)s: the text is neither valid MARC-8 nor UTF-8.") % {"n": number}
+        )
+    except Exception as exc:  # pymarc raises many kinds for broken directories and fields
+        return Entry(
+            number,
+            raw=chunk,
+            error=_("record %(n)s: unreadable (%(problem)s).") % {"n": number, "problem": exc.__class__.__name__},
+        )
+    return _entry_from_marc(number, record, chunk)
+
+
+def _parse_marc21_piece(first_number: int, bodies: list[bytes], language: str) -> list[Entry]:
+    """Run in a worker process: entries for consecutive records, in the importing user's language."""
+    with translation.override(language):
+        return [prepare(marc21_entry(first_number + offset, body)) for offset, body in enumerate(bodies)]
+
+
+def read_marc21_batches(bodies: list[bytes], batch_size: int, workers: int) -> Iterator[list[Entry]]:
+    """Entries of `split_marc21` bodies in file order, `batch_size` at a time, parsed by `workers` processes
+    ahead of the caller.
+
+    Parsing is most of an import's Python work: in worker processes it runs on the other cores while the
+    caller writes the previous batches to Postgres.
+    """
+    pieces = [(start + 1, bodies[start : start + batch_size]) for start in range(0, len(bodies), batch_size)]
+    language = translation.get_language() or "id"
+    if workers < 1 or len(pieces) < 2:
+        for first, piece in pieces:
+            yield _parse_marc21_piece(first, piece, language)
+        return
+    # fork: the workers start at once with everything imported; they only parse and never use the database.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(_parse_marc21_piece, first, piece, language) for first, piece in pieces]
+        for future in futures:
+            yield future.result()
 
 
 def _entry_from_marc(number: int, record: pymarc.Record, raw: bytes) -> Entry:

@@ -14,8 +14,16 @@ from .choices import HoldingStatus, ReviewStatus
 from .models import CatalogAudit, Holding, MatchReview, Record, SourceRecord
 
 STALE_VERSION = _("Someone else changed this copy since you opened it. Reload the page to see their change.")
-HOLDING_FIELDS = ("barcode", "call_number", "shelf_location", "copy_number", "status", "ill_allowed",
-                  "acquisition", "date_added")
+HOLDING_FIELDS = (
+    "barcode",
+    "call_number",
+    "shelf_location",
+    "copy_number",
+    "status",
+    "ill_allowed",
+    "acquisition",
+    "date_added",
+)
 
 
 def _audit(action: str, *, by, record_ids: list[int], **details) -> None:
@@ -72,10 +80,22 @@ def record_merge(*, keep: Record, merge: Record, by) -> Record:
     Holding.objects.filter(record=merge).update(record=keep, updated_at=timezone.now())
     SourceRecord.objects.filter(record=merge).update(record=keep)
     MatchReview.objects.filter(status=ReviewStatus.OPEN).filter(record=merge).update(
-        status=ReviewStatus.MERGED, decided_by=policy.person(by), decided_at=timezone.now())
+        status=ReviewStatus.MERGED, decided_by=policy.person(by), decided_at=timezone.now()
+    )
     # Fields the kept record lacks are filled from the merged one, so nothing a school sent is lost.
-    for name in ("subtitle", "responsibility", "publisher", "place", "edition", "issn", "language", "ddc", "series",
-                 "physical_description", "summary"):
+    for name in (
+        "subtitle",
+        "responsibility",
+        "publisher",
+        "place",
+        "edition",
+        "issn",
+        "language",
+        "ddc",
+        "series",
+        "physical_description",
+        "summary",
+    ):
         if not getattr(keep, name) and getattr(merge, name):
             setattr(keep, name, getattr(merge, name))
     keep.isbns = list(dict.fromkeys([*keep.isbns, *merge.isbns]))
@@ -83,13 +103,39 @@ def record_merge(*, keep: Record, merge: Record, by) -> Record:
     keep.year = keep.year or merge.year
     keep.pages = keep.pages or merge.pages
     keep.save()
-    snapshot = {field: getattr(merge, field) for field in (
-        "title", "subtitle", "responsibility", "authors", "publisher", "place", "year", "edition", "isbns", "issn",
-        "language", "material_type", "subjects", "ddc", "series", "physical_description", "pages", "summary",
-        "match_key")}
+    snapshot = {
+        field: getattr(merge, field)
+        for field in (
+            "title",
+            "subtitle",
+            "responsibility",
+            "authors",
+            "publisher",
+            "place",
+            "year",
+            "edition",
+            "isbns",
+            "issn",
+            "language",
+            "material_type",
+            "subjects",
+            "ddc",
+            "series",
+            "physical_description",
+            "pages",
+            "summary",
+            "match_key",
+        )
+    }
     merge.delete()
-    _audit("merge", by=by, record_ids=[keep.pk, merge.pk], merged_record=snapshot, sources=moved_sources,
-           holdings=moved_holdings)
+    _audit(
+        "merge",
+        by=by,
+        record_ids=[keep.pk, merge.pk],
+        merged_record=snapshot,
+        sources=moved_sources,
+        holdings=moved_holdings,
+    )
     return keep
 
 
@@ -109,10 +155,30 @@ def record_split(*, record: Record, sources: list[SourceRecord], by) -> Record:
         if set(source_ids) <= set(entry.details.get("sources", [])):
             snapshot = entry.details.get("merged_record")
             break
-    fields = snapshot or {field: getattr(record, field) for field in (
-        "title", "subtitle", "responsibility", "authors", "publisher", "place", "year", "edition", "isbns", "issn",
-        "language", "material_type", "subjects", "ddc", "series", "physical_description", "pages", "summary",
-        "match_key")}
+    fields = snapshot or {
+        field: getattr(record, field)
+        for field in (
+            "title",
+            "subtitle",
+            "responsibility",
+            "authors",
+            "publisher",
+            "place",
+            "year",
+            "edition",
+            "isbns",
+            "issn",
+            "language",
+            "material_type",
+            "subjects",
+            "ddc",
+            "series",
+            "physical_description",
+            "pages",
+            "summary",
+            "match_key",
+        )
+    }
     new = Record.objects.create(**fields)
     SourceRecord.objects.filter(pk__in=source_ids).update(record=new)
     moved = Holding.objects.filter(record=record, source_id__in=source_ids)
