@@ -38,6 +38,7 @@ class ItemData:
     copy_number: int | None = None
     ill_allowed: bool = True
     status: str = "available"
+    copy_text: str = ""  # filled by readers.prepare for the importer
 
 
 # catalog.Record columns filled from incoming records, in the order importers write them.

@@ -30,10 +30,11 @@ from consortium.models import Library
 from .bibdata import RECORD_COLUMNS, BibData
 from .choices import HoldingStatus, SourceFormat
 from .models import MatchReview, Record, SourceRecord
-from .pgcopy import copy_rows, copy_value
+from .pgcopy import copy_value
 from .readers import (
     Entry,
     FileRejected,
+    item_copy_text,
     prepare,
     read_entries,
     read_marc21_batches,
@@ -204,15 +205,28 @@ class _Importer:
         library = self.library
         local_ids = [e.bib.local_id for e in entries if e.bib.local_id]
         existing_sources = {
-            source.local_id: source for source in SourceRecord.objects.filter(library=library, local_id__in=local_ids)
+            source.local_id: source
+            for source in SourceRecord.objects.raw(
+                "SELECT id, record_id, local_id, data FROM catalog_sourcerecord"
+                " WHERE library_id = %s AND local_id = ANY(%s)",
+                [library.pk, local_ids],
+            )
         }
         isbns = sorted({isbn for e in entries for isbn in e.bib.isbns})
         keys = {e.number: e.match_key for e in entries}
         isbn_hits: dict[str, list[tuple[int, str, int | None]]] = {}
         if isbns:
-            for rid, rec_isbns, mtype, pages in Record.objects.filter(isbns__overlap=isbns).values_list(
-                "id", "isbns", "material_type", "pages"
-            ):
+            with connection.cursor() as cursor:
+                # One GIN probe per ISBN: a single `isbns && <the batch's ISBNs>` is planned as a scan of the
+                # whole catalog once the batch has a few hundred ISBNs.
+                cursor.execute(
+                    "SELECT DISTINCT r.id, r.isbns, r.material_type, r.pages"
+                    " FROM unnest(%s::varchar(13)[]) AS wanted(isbn)"
+                    " JOIN catalog_record r ON r.isbns @> ARRAY[wanted.isbn]",
+                    [isbns],
+                )
+                rows = cursor.fetchall()
+            for rid, rec_isbns, mtype, pages in rows:
                 for isbn in rec_isbns:
                     isbn_hits.setdefault(isbn, []).append((rid, mtype, pages))
         key_hits: dict[str, list[tuple[int, str, int | None]]] = {}
@@ -243,36 +257,19 @@ class _Importer:
             pending.append((entry, record_id))
         self.copy_records(new_records)
         source_ids = _next_ids("catalog_sourcerecord", len(pending))
-        now = timezone.now()
+        now = timezone.now().isoformat()
+        fmt = self.report.format
+        lines = io.StringIO()
+        for (entry, record_id), source_id in zip(pending, source_ids, strict=True):
+            local_id = copy_value(entry.bib.local_id)
+            lines.write(f"{source_id}\t{record_id}\t{library.pk}\t{fmt}\t{local_id}\t\\\\x{entry.raw.hex()}")
+            lines.write(f"\t{record_id}\t{now}\t{now}\n")
+        lines.seek(0)
         with connection.cursor() as cursor:
-            copy_rows(
-                cursor,
-                "catalog_sourcerecord",
-                [
-                    "id",
-                    "record_id",
-                    "library_id",
-                    "format",
-                    "local_id",
-                    "data",
-                    "original_record_id",
-                    "received_at",
-                    "updated_at",
-                ],
-                (
-                    (
-                        source_id,
-                        record_id,
-                        library.pk,
-                        self.report.format,
-                        entry.bib.local_id,
-                        entry.raw,
-                        record_id,
-                        now,
-                        now,
-                    )
-                    for (entry, record_id), source_id in zip(pending, source_ids, strict=True)
-                ),
+            cursor.copy_expert(
+                "COPY catalog_sourcerecord (id, record_id, library_id, format, local_id, data, original_record_id,"
+                " received_at, updated_at) FROM STDIN",
+                lines,
             )
         source_of = {}
         for (entry, record_id), source_id in zip(pending, source_ids, strict=True):
@@ -394,28 +391,18 @@ class _Importer:
         return source.record_id
 
     def upsert_holdings(self, rows: list[tuple[int, Entry, int]]) -> None:
-        today = timezone.localdate()
-        now = timezone.now()
-        library_id = self.library.pk
-        values = (
-            (
-                record_id,
-                library_id,
-                item.barcode[:64],
-                item.call_number[:100],
-                item.shelf_location[:100],
-                item.copy_number,
-                item.status,
-                item.ill_allowed,
-                "purchase",
-                today,
-                source_id,
-                1,
-                now,
-            )
-            for record_id, entry, source_id in rows
-            for item in entry.bib.items
-        )
+        head = f"\t{self.library.pk}\t"
+        tail = f"\tpurchase\t{timezone.localdate().isoformat()}\t"
+        now = timezone.now().isoformat()
+        buffer = io.StringIO()
+        count = 0
+        for record_id, entry, source_id in rows:
+            for item in entry.bib.items:
+                buffer.write(f"{record_id}{head}{item.copy_text or item_copy_text(item)}{tail}{source_id}\t1\t{now}\n")
+                count += 1
+        if not count:
+            return
+        buffer.seek(0)
         with connection.cursor() as cursor:
             cursor.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS silang_import_holding ON COMMIT DELETE ROWS AS"
@@ -423,9 +410,7 @@ class _Importer:
             )
             # Emptied here too: inside an outer transaction (tests, the API) nothing commits between batches.
             cursor.execute("TRUNCATE silang_import_holding")
-            count = copy_rows(cursor, "silang_import_holding", _HOLDING_COLUMNS, values)
-            if not count:
-                return
+            cursor.copy_expert(f"COPY silang_import_holding ({', '.join(_HOLDING_COLUMNS)}) FROM STDIN", buffer)
             # Keyed by (library, barcode): a re-import changes nothing, a changed row updates only what differs.
             # Circulation status is Silang's own and is never overwritten by an import.
             cursor.execute(

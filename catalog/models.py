@@ -45,7 +45,7 @@ class Record(models.Model):
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     # Normalised title/first author/year/publisher, accents, punctuation and case folded: the dedup key.
-    match_key = models.CharField(max_length=400, blank=True, db_index=True)
+    match_key = models.CharField(max_length=400, blank=True)
     search_vector = SearchVectorField(null=True, editable=False)
     # Search summary of the holdings, kept by triggers on catalog_holding (migration 0002_search_index):
     # libraries holding a copy, libraries with a copy on the shelf now, and the newest date_added.
@@ -61,6 +61,8 @@ class Record(models.Model):
         indexes = [
             GinIndex(fields=["isbns"], name="record_isbns_gin"),
             GinIndex(fields=["search_vector"], name="record_search_gin"),
+            # Equality only (dedup); a plain index instead of the two (one for LIKE) db_index would make.
+            models.Index(fields=["match_key"], name="record_match_key"),
         ]
 
     def __str__(self) -> str:
@@ -106,14 +108,16 @@ class SourceRecord(models.Model):
 class Holding(models.Model):
     """One physical copy (item) of a record at a member library."""
 
-    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="holdings")
-    library = models.ForeignKey(Library, on_delete=models.PROTECT, related_name="holdings")
+    # No single-column indexes: (record, library) and (library, barcode) below serve both keys, and every
+    # index costs each imported copy.
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="holdings", db_index=False)
+    library = models.ForeignKey(Library, on_delete=models.PROTECT, related_name="holdings", db_index=False)
     barcode = models.CharField(_("barcode"), max_length=64)
     call_number = models.CharField(_("call number"), max_length=100, blank=True)
     shelf_location = models.CharField(_("shelf location"), max_length=100, blank=True)
     copy_number = models.PositiveSmallIntegerField(_("copy number"), null=True, blank=True)
     status = models.CharField(
-        _("status"), max_length=12, choices=HoldingStatus.choices, default=HoldingStatus.AVAILABLE, db_index=True
+        _("status"), max_length=12, choices=HoldingStatus.choices, default=HoldingStatus.AVAILABLE
     )
     ill_allowed = models.BooleanField(_("may go out on interlibrary loan"), default=True)
     acquisition = models.CharField(

@@ -56,7 +56,24 @@ def prepare(entry: Entry) -> Entry:
     fields = bib.record_fields()
     fields["authors"] = Json(fields["authors"])
     entry.record_copy = "\t".join(copy_value(fields[name]) for name in RECORD_COLUMNS)
+    for item in bib.items:
+        item.copy_text = item_copy_text(item)
     return entry
+
+
+def item_copy_text(item: ItemData) -> str:
+    """barcode, call number, shelf location, copy number, status, ILL: the copy's part of a holdings COPY row."""
+    return "\t".join(
+        copy_value(value)
+        for value in (
+            item.barcode[:64],
+            item.call_number[:100],
+            item.shelf_location[:100],
+            item.copy_number,
+            item.status,
+            item.ill_allowed,
+        )
+    )
 
 
 def sniff_format(head: bytes, filename: str = "") -> str:
