@@ -316,3 +316,40 @@ def test_import_command_reports_a_rejected_file(school, tmp_path):
     assert "empty" in out.getvalue()
     with pytest.raises(CommandError, match="No member library"):
         call_command("import_records", str(empty), library="NOPE", stdout=out)
+
+
+def test_parsing_in_worker_processes_gives_the_same_import(school, other_school, data_file, settings, monkeypatch):
+    """Big files are parsed by worker processes while batches are written; the outcome must not change."""
+    import catalog.importing
+
+    data = data_file("evergreen_jazz_1k.mrc").read_bytes()
+    inline = import_bytes(library=school, data=data, filename="jazz.mrc")
+    monkeypatch.setattr(catalog.importing, "PARALLEL_MIN_RECORDS", 1)
+    monkeypatch.setattr(catalog.importing, "BATCH_SIZE", 300)
+    settings.CATALOG_IMPORT_PARSE_WORKERS = 2
+    parallel = import_bytes(library=other_school, data=data, filename="jazz.mrc")
+    assert (parallel.records_read, parallel.joined, parallel.created) == (1000, 1000, 0)
+    assert parallel.holdings_added == inline.holdings_added == 1238
+    assert parallel.skipped == inline.skipped
+    assert [w["record"] for w in parallel.warnings] == [w["record"] for w in inline.warnings]
+    assert SourceRecord.objects.filter(library=other_school).count() == 1000
+    # Each school's copies sit under the same records.
+    mine = dict(Holding.objects.filter(library=school).values_list("barcode", "record_id"))
+    theirs = dict(Holding.objects.filter(library=other_school).values_list("barcode", "record_id"))
+    assert mine == theirs
+
+
+def test_new_records_carry_the_holdings_summary_the_trigger_would_give(school, data_file):
+    from django.db import connection
+
+    import_file(library=school, path=data_file("evergreen_lul_fre_100.mrc"))
+    before = list(
+        Record.objects.order_by("pk").values_list("holding_library_ids", "available_library_ids", "last_added")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT catalog_refresh_holding_summary(ARRAY(SELECT id FROM catalog_record))")
+    after = list(
+        Record.objects.order_by("pk").values_list("holding_library_ids", "available_library_ids", "last_added")
+    )
+    assert before == after
+    assert all(held == [school.pk] for held, _avail, _added in before if held)
