@@ -16,12 +16,14 @@ import hashlib
 import io
 import os
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg2
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +31,7 @@ from consortium.models import Library
 
 from .bibdata import RECORD_COLUMNS, BibData
 from .choices import HoldingStatus, SourceFormat
-from .models import MatchReview, Record, SourceRecord
+from .models import Holding, MatchReview, Record, SourceRecord
 from .pgcopy import copy_value
 from .readers import (
     Entry,
@@ -140,6 +142,11 @@ class _Importer:
         # Records created by this import, so duplicates inside one file join each other too.
         self.by_isbn: dict[str, tuple[int, str]] = {}
         self.by_key: dict[str, tuple[int, str, int | None]] = {}
+        self.fast = _fast_writes_allowed()
+        # The library's barcodes before this import: new ones are written with COPY, known ones upserted.
+        self.known_barcodes: set[str] = set()
+        if self.fast:
+            self.known_barcodes = set(Holding.objects.filter(library=library).values_list("barcode", flat=True))
 
     def skip(self, number: int, reason: str, local_id: str = "") -> None:
         self.report.skipped.append({"record": number, "local_id": local_id, "reason": reason})
@@ -177,13 +184,35 @@ class _Importer:
             bib.items = items
             bib.local_id = self.effective_local_id(entry)
             good.append(entry)
-        if good:
-            with transaction.atomic():
-                # A batch is written whole or not at all either way; not waiting for the WAL flush at each
-                # commit is the usual bulk-load setting (a crash can lose only the last batches, never half one).
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit = off")
-                self.write(good)
+        if not good:
+            return
+        if self.fast:
+            try:
+                self.write_batch(good, fast=True)
+                return
+            except (_Retry, IntegrityError, psycopg2.IntegrityError):  # COPY's errors come unwrapped
+                pass  # rolled back whole; written again the careful way below
+        self.write_batch(good, fast=False)
+
+    def write_batch(self, entries: list[Entry], *, fast: bool) -> None:
+        """One transaction for the batch; the importer's own state changes only once it has committed."""
+        self.tally: Counter = Counter()
+        self.batch_isbn: dict[str, tuple[int, str]] = {}
+        self.batch_key: dict[str, tuple[int, str, int | None]] = {}
+        self.batch_barcodes: list[str] = []
+        with transaction.atomic():
+            # Not waiting for the WAL flush at each commit is the usual bulk-load setting: a crash can lose
+            # the last batches, never half of one.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+            self.write(entries, fast=fast)
+        for name, value in self.tally.items():
+            setattr(self.report, name, getattr(self.report, name) + value)
+        for isbn, hit in self.batch_isbn.items():
+            self.by_isbn.setdefault(isbn, hit)
+        for key, hit in self.batch_key.items():
+            self.by_key.setdefault(key, hit)
+        self.known_barcodes.update(self.batch_barcodes)
 
     def effective_local_id(self, entry: Entry) -> str:
         """The library's own id for the record, so a re-import finds it again.
@@ -203,7 +232,7 @@ class _Importer:
         self.seen_local_ids.setdefault(local_id, 1)
         return local_id
 
-    def write(self, entries: list[Entry]) -> None:
+    def write(self, entries: list[Entry], *, fast: bool) -> None:
         library = self.library
         local_ids = [e.bib.local_id for e in entries if e.bib.local_id]
         existing_sources = {
@@ -232,10 +261,13 @@ class _Importer:
                 for isbn in rec_isbns:
                     isbn_hits.setdefault(isbn, []).append((rid, mtype, pages))
         key_hits: dict[str, list[tuple[int, str, int | None]]] = {}
-        for rid, key, mtype, pages in Record.objects.filter(match_key__in=set(keys.values())).values_list(
-            "id", "match_key", "material_type", "pages"
-        ):
-            key_hits.setdefault(key, []).append((rid, mtype, pages))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, match_key, material_type, pages FROM catalog_record WHERE match_key = ANY(%s)",
+                [sorted(set(keys.values()))],
+            )
+            for rid, key, mtype, pages in cursor.fetchall():
+                key_hits.setdefault(key, []).append((rid, mtype, pages))
 
         holdings_for: list[tuple[int, Entry, int]] = []  # (record id, entry, source id)
         pending: list[tuple[Entry, int]] = []  # new sources and the record they belong to
@@ -253,12 +285,21 @@ class _Importer:
                 record_id = next(new_ids)
                 new_records.append((entry, record_id))
                 self.remember(bib, keys[entry.number], record_id)
-                self.report.created += 1
+                self.tally["created"] += 1
             else:
-                self.report.joined += 1
+                self.tally["joined"] += 1
             pending.append((entry, record_id))
-        self.copy_records(new_records)
         source_ids = _next_ids("catalog_sourcerecord", len(pending))
+        if fast:
+            self.lock_references(
+                record_ids={record_id for record_id, _entry, _source in holdings_for}
+                | {record_id for _entry, record_id in pending},
+                new_record_ids={record_id for _entry, record_id in new_records},
+                source_ids={source.pk for source in existing_sources.values()},
+            )
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+        self.copy_records(new_records)
         now = timezone.now().isoformat()
         fmt = self.report.format
         lines = io.StringIO()
@@ -277,8 +318,35 @@ class _Importer:
         for (entry, record_id), source_id in zip(pending, source_ids, strict=True):
             holdings_for.append((record_id, entry, source_id))
             source_of[entry.number] = source_id
+        self.write_holdings(holdings_for, fast=fast)
+        if fast:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL session_replication_role = origin")
         self.queue_reviews([(entry, record_id, source_of[entry.number]) for entry, record_id in new_records])
-        self.upsert_holdings(holdings_for)
+
+    def lock_references(self, *, record_ids: set[int], new_record_ids: set[int], source_ids: set[int]) -> None:
+        """Before writing with the per-row foreign-key checks off (`session_replication_role = replica`):
+        the rows the batch points to are checked and locked against deletion here, set-based, which is what
+        those checks would have done one row at a time. A record merged away meanwhile sends the batch back."""
+        existing = sorted(record_ids - new_record_ids)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM consortium_library WHERE id = %s FOR KEY SHARE", [self.library.pk])
+            if cursor.fetchone() is None:
+                raise _Retry
+            if existing:
+                cursor.execute(
+                    "SELECT count(*) FROM (SELECT id FROM catalog_record WHERE id = ANY(%s) FOR KEY SHARE) s",
+                    [existing],
+                )
+                if cursor.fetchone()[0] != len(existing):
+                    raise _Retry
+            if source_ids:
+                cursor.execute(
+                    "SELECT count(*) FROM (SELECT id FROM catalog_sourcerecord WHERE id = ANY(%s) FOR KEY SHARE) s",
+                    [sorted(source_ids)],
+                )
+                if cursor.fetchone()[0] != len(source_ids):
+                    raise _Retry
 
     def copy_records(self, new_records: list[tuple[Entry, int]]) -> None:
         """New records with their holdings summary already filled in: the holdings written next match it, so
@@ -311,8 +379,10 @@ class _Importer:
 
     def remember(self, bib: BibData, key: str, record_id: int) -> None:
         for isbn in bib.isbns:
-            self.by_isbn.setdefault(isbn, (record_id, bib.material_type))
-        self.by_key.setdefault(key, (record_id, bib.material_type, bib.pages))
+            if isbn not in self.by_isbn:
+                self.batch_isbn.setdefault(isbn, (record_id, bib.material_type))
+        if key not in self.by_key:
+            self.batch_key.setdefault(key, (record_id, bib.material_type, bib.pages))
 
     def find_match(self, bib: BibData, key: str, isbn_hits, key_hits) -> int | None:
         """ISBN first, then the match key; never across material types or clearly different page counts."""
@@ -320,14 +390,17 @@ class _Importer:
             for rid, mtype, _pages in isbn_hits.get(isbn, []):
                 if mtype == bib.material_type:
                     return rid
-            hit = self.by_isbn.get(isbn)
+            hit = self.by_isbn.get(isbn) or self.batch_isbn.get(isbn)
             if hit and hit[1] == bib.material_type:
                 return hit[0]
-        if bib.isbns and any(isbn in isbn_hits or isbn in self.by_isbn for isbn in bib.isbns):
+        if bib.isbns and any(
+            isbn in isbn_hits or isbn in self.by_isbn or isbn in self.batch_isbn for isbn in bib.isbns
+        ):
             return None  # same ISBN, different material type: a DVD is not the book
         candidates = list(key_hits.get(key, []))
-        if key in self.by_key:
-            candidates.append(self.by_key[key])
+        hit = self.by_key.get(key) or self.batch_key.get(key)
+        if hit:
+            candidates.append(hit)
         for rid, mtype, pages in candidates:
             if mtype == bib.material_type and _pages_compatible(pages, bib.pages):
                 return rid
@@ -371,12 +444,12 @@ class _Importer:
                 )
                 break
         MatchReview.objects.bulk_create(reviews)
-        self.report.to_review += len(reviews)
+        self.tally["to_review"] += len(reviews)
 
     def update_existing(self, entry: Entry, source: SourceRecord) -> int:
         """A re-import of a record this library sent before: update what changed."""
         if bytes(source.data) == entry.raw:
-            self.report.unchanged += 1
+            self.tally["unchanged"] += 1
             return source.record_id
         SourceRecord.objects.filter(pk=source.pk).update(
             data=entry.raw, format=self.report.format, updated_at=timezone.now()
@@ -389,22 +462,38 @@ class _Importer:
                 updated_at=timezone.now(),
                 **bib.record_fields(),
             )
-        self.report.updated += 1
+        self.tally["updated"] += 1
         return source.record_id
 
-    def upsert_holdings(self, rows: list[tuple[int, Entry, int]]) -> None:
+    def write_holdings(self, rows: list[tuple[int, Entry, int]], *, fast: bool) -> None:
         head = f"\t{self.library.pk}\t"
         tail = f"\tpurchase\t{timezone.localdate().isoformat()}\t"
         now = timezone.now().isoformat()
-        buffer = io.StringIO()
-        count = 0
+        fresh, known = io.StringIO(), io.StringIO()
+        fresh_count = known_count = 0
         for record_id, entry, source_id in rows:
             for item in entry.bib.items:
-                buffer.write(f"{record_id}{head}{item.copy_text or item_copy_text(item)}{tail}{source_id}\t1\t{now}\n")
-                count += 1
-        if not count:
-            return
-        buffer.seek(0)
+                line = f"{record_id}{head}{item.copy_text or item_copy_text(item)}{tail}{source_id}\t1\t{now}\n"
+                if fast and item.barcode[:64] not in self.known_barcodes:
+                    # A barcode the library did not have: a plain insert (a clash with a copy added meanwhile
+                    # raises, and the batch is written again through the upsert).
+                    fresh.write(line)
+                    fresh_count += 1
+                    self.batch_barcodes.append(item.barcode[:64])
+                else:
+                    known.write(line)
+                    known_count += 1
+        columns = ", ".join(_HOLDING_COLUMNS)
+        if fresh_count:
+            fresh.seek(0)
+            with connection.cursor() as cursor:
+                cursor.copy_expert(f"COPY catalog_holding ({columns}) FROM STDIN", fresh)
+            self.tally["holdings_added"] += fresh_count
+        if known_count:
+            known.seek(0)
+            self.upsert_holdings(known, known_count)
+
+    def upsert_holdings(self, buffer: io.StringIO, count: int) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS silang_import_holding ON COMMIT DELETE ROWS AS"
@@ -434,9 +523,9 @@ class _Importer:
             )
             results = cursor.fetchall()
         inserted = sum(1 for (was_insert,) in results if was_insert)
-        self.report.holdings_added += inserted
-        self.report.holdings_updated += len(results) - inserted
-        self.report.holdings_unchanged += count - len(results)
+        self.tally["holdings_added"] += inserted
+        self.tally["holdings_updated"] += len(results) - inserted
+        self.tally["holdings_unchanged"] += count - len(results)
 
 
 _HOLDING_COLUMNS = (
@@ -454,6 +543,20 @@ _HOLDING_COLUMNS = (
     "version",
     "updated_at",
 )
+
+
+class _Retry(Exception):
+    """The batch could not take its fast path; it is rolled back and written again the careful way."""
+
+
+def _fast_writes_allowed() -> bool:
+    """Whether imports may switch off the per-row foreign-key checks for their own writes
+    (`session_replication_role`, which needs a superuser or a grant; the embedded server has it)."""
+    if not getattr(settings, "CATALOG_IMPORT_FAST_WRITES", True):
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')")
+        return bool(cursor.fetchone()[0])
 
 
 def _next_ids(table: str, count: int) -> list[int]:

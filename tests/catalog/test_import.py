@@ -353,3 +353,57 @@ def test_new_records_carry_the_holdings_summary_the_trigger_would_give(school, d
     )
     assert before == after
     assert all(held == [school.pk] for held, _avail, _added in before if held)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_fast_and_careful_writes_give_the_same_catalog(school, other_school, data_file, settings, fast):
+    """Fast writes switch the per-row foreign-key checks off after locking what they point to; the careful
+    way (no privilege for that, or a batch sent back) must give the same result."""
+    settings.CATALOG_IMPORT_FAST_WRITES = fast
+    first = import_file(library=school, path=data_file("evergreen_jazz_1k.mrc"))
+    second = import_file(library=other_school, path=data_file("evergreen_jazz_1k.mrc"))
+    again = import_file(library=other_school, path=data_file("evergreen_jazz_1k.mrc"))
+    assert (first.created, second.joined, second.holdings_added) == (first.created, 1000, 1238)
+    assert (again.unchanged, again.holdings_unchanged, again.holdings_added) == (1000, 1238, 0)
+    record = Record.objects.filter(holdings__isnull=False).first()
+    assert sorted(record.holding_library_ids) == sorted([school.pk, other_school.pk])
+
+
+def test_a_barcode_added_meanwhile_sends_the_batch_the_careful_way(school, data_file, monkeypatch):
+    """The fast path COPYs barcodes the library did not have when the import began; if one appeared since,
+    the batch is rolled back whole and written again with the upsert, and nothing is lost or doubled."""
+    import catalog.importing
+
+    import_file(library=school, path=data_file("evergreen_lul_fre_100.mrc"))
+    holdings = Holding.objects.filter(library=school).count()
+    original_init = catalog.importing._Importer.__init__
+
+    def forgetful_init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        self.known_barcodes = set()  # as if every copy had been added after the import began
+
+    monkeypatch.setattr(catalog.importing._Importer, "__init__", forgetful_init)
+    again = import_file(library=school, path=data_file("evergreen_lul_fre_100.mrc"))
+    assert (again.unchanged, again.holdings_unchanged, again.holdings_added) == (100, 114, 0)
+    assert Holding.objects.filter(library=school).count() == holdings
+
+
+def test_a_record_merged_away_during_an_import_is_not_pointed_to(school, other_school, data_file, monkeypatch):
+    """Fast writes lock the records they join; one that has gone sends the batch back to the careful way."""
+    import catalog.importing
+
+    import_file(library=school, path=data_file("evergreen_lul_fre_100.mrc"))
+    calls = []
+    original = catalog.importing._Importer.lock_references
+
+    def lock_once_missing(self, **kwargs):
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise catalog.importing._Retry
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(catalog.importing._Importer, "lock_references", lock_once_missing)
+    report = import_file(library=other_school, path=data_file("evergreen_lul_fre_100.mrc"))
+    assert report.joined == 100 and report.holdings_added == 114
+    assert len(calls) == 1  # the retry is the careful way, which does not take this path
+    assert not Holding.objects.filter(library=other_school, record__isnull=True).exists()
