@@ -252,8 +252,8 @@ class _Importer:
                 # whole catalog once the batch has a few hundred ISBNs.
                 cursor.execute(
                     "SELECT DISTINCT r.id, r.isbns, r.material_type, r.pages"
-                    " FROM unnest(%s::varchar(13)[]) AS wanted(isbn)"
-                    " JOIN catalog_record r ON r.isbns @> ARRAY[wanted.isbn]",
+                    " FROM unnest(%s::varchar(13)[]) AS wanted(isbn),"
+                    f" {_PROBE.format(condition='isbns @> ARRAY[wanted.isbn]', columns=_MATCH_COLUMNS)}",
                     [isbns],
                 )
                 rows = cursor.fetchall()
@@ -263,7 +263,8 @@ class _Importer:
         key_hits: dict[str, list[tuple[int, str, int | None]]] = {}
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT id, match_key, material_type, pages FROM catalog_record WHERE match_key = ANY(%s)",
+                "SELECT r.id, wanted.key, r.material_type, r.pages FROM unnest(%s::text[]) AS wanted(key),"
+                f" {_PROBE.format(condition='match_key = wanted.key', columns=_MATCH_COLUMNS)}",
                 [sorted(set(keys.values()))],
             )
             for rid, key, mtype, pages in cursor.fetchall():
@@ -417,8 +418,8 @@ class _Importer:
         with connection.cursor() as cursor:
             # catalog_loose_key(match_key) is indexed (migration 0003): one probe per title and author.
             cursor.execute(
-                "SELECT id, catalog_loose_key(match_key), material_type, year, pages FROM catalog_record"
-                " WHERE catalog_loose_key(match_key) = ANY(%s)",
+                "SELECT r.id, wanted.loose, r.material_type, r.year, r.pages FROM unnest(%s::text[]) AS wanted(loose),"
+                f" {_PROBE.format(condition='catalog_loose_key(match_key) = wanted.loose', columns=_MATCH_COLUMNS)}",
                 [sorted(prefixes)],
             )
             for row in cursor.fetchall():
@@ -543,6 +544,12 @@ _HOLDING_COLUMNS = (
     "version",
     "updated_at",
 )
+
+
+# Dedup lookups probe the index once per wanted value. OFFSET 0 keeps the subquery a parameterised probe:
+# joined plainly, a catalog growing during a long import (statistics not yet refreshed) was planned as a scan.
+_PROBE = "LATERAL (SELECT {columns} FROM catalog_record WHERE {condition} OFFSET 0) AS r"
+_MATCH_COLUMNS = "id, isbns, material_type, year, pages"
 
 
 class _Retry(Exception):
