@@ -304,10 +304,26 @@ class SqlFilter:
         return " AND ".join(self.where) if self.where else "TRUE"
 
 
-def build_filter(params: SearchParams, tsquery: str, *, scope_ids: list[int]) -> SqlFilter:
+# The title/subtitle (weight A) and author (weight B) lexemes of a record's vector: indexed on their own
+# (migration 0008) so a common word's best matches can be found without ranking every record that has it.
+TITLE_AUTHOR_VECTOR = "ts_filter(r.search_vector, '{a,b}')"
+# ts_rank (default weights, no normalisation) of a record whose matching words are all in subjects, series,
+# summary or publisher (weights C and D) is at most (0.2 + 0.2 * pi^2/6) / (pi^2/6) = 0.3216 per query word.
+# A record ranked above that has the word in its title or authors.
+BEYOND_SUBJECT_RANK = 0.3217
+
+
+def single_word_query(tsquery: str) -> bool:
+    """A tsquery that is one word's stems OR-ed ('sejarah' | 'sejarah'), ranked by ts_rank's OR formula."""
+    return bool(tsquery) and not any(op in tsquery for op in ("&", "!", "<", ":*"))
+
+
+def build_filter(
+    params: SearchParams, tsquery: str, *, scope_ids: list[int], vector: str = "r.search_vector"
+) -> SqlFilter:
     f = SqlFilter()
     if tsquery:
-        f.add("r.search_vector @@ %s::tsquery", tsquery)
+        f.add(f"{vector} @@ %s::tsquery", tsquery)
     libraries = list(params.libraries)
     if params.scope == "mine" and scope_ids:
         libraries = [lib for lib in libraries if lib in scope_ids] or scope_ids
@@ -488,6 +504,8 @@ class Searcher:
         with connection.cursor() as cursor:
             # Counts, facets and (when every match fits in the sample) the page itself, in one pass.
             ids = self._facets(cursor, result, flt, tsquery, first_ids, offset)
+            if ids is None and not first_ids and single_word_query(tsquery) and p.effective_sort == "relevance":
+                ids = self._title_author_page(cursor, tsquery, offset)
             if ids is None:
                 # More matches than the sample: the ranked query over all of them.
                 order_sql, order_args = order_by(p, tsquery, first_ids=first_ids)
@@ -502,6 +520,28 @@ class Searcher:
         records = Record.objects.defer("search_vector", "summary").in_bulk(ids)
         hits = [make_hit(records[rid], self.libraries, set(self.home_ids)) for rid in ids if rid in records]
         result.hits = hits
+
+    def _title_author_page(self, cursor, tsquery: str, offset: int) -> list[int] | None:
+        """The page for one common word, ranked among the records with it in the title or authors only.
+
+        Exact, not an approximation: a record with the word only in subjects, summary or publisher ranks at most
+        BEYOND_SUBJECT_RANK, so when the page's last record ranks above that, no record left out could come
+        before it (same order: rank, then id). Otherwise None, and the caller ranks every match.
+        """
+        p = self.params
+        end = offset + p.page_size
+        if end > 1000:
+            return None
+        flt = build_filter(p, tsquery, scope_ids=self.home_ids, vector=TITLE_AUTHOR_VECTOR)
+        cursor.execute(
+            f"/* search:ranked */ SELECT r.id, ts_rank(r.search_vector, %s::tsquery) AS rank"
+            f" FROM catalog_record r WHERE {flt.sql} ORDER BY rank DESC, r.id DESC LIMIT %s",
+            [tsquery, *flt.params, end],
+        )
+        rows = cursor.fetchall()
+        if len(rows) < end or rows[-1][1] <= BEYOND_SUBJECT_RANK:
+            return None
+        return [row[0] for row in rows[offset:]]
 
     def _facets(
         self, cursor, result: SearchResult, flt: SqlFilter, tsquery: str, first_ids: list[int], offset: int

@@ -516,3 +516,83 @@ def test_page_from_the_sample_equals_the_ranked_query(monkeypatch, libs, sort):
         ranked = ids(run("kamus", actor=student, sort=sort, page=page))
         monkeypatch.undo()
         assert small[0] == small[1] == ranked and len(ranked) == (20 if page == "1" else 10)
+
+
+# --- common words: the page from title and author matches -------------------------------------------
+
+
+def full_ranking(word: str) -> list[int]:
+    """Every match ranked the plain way: what the page must equal."""
+    from django.db import connection
+
+    from catalog.search import build_tsquery
+
+    tsquery = build_tsquery(parse_query(word))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM catalog_record WHERE search_vector @@ %s::tsquery"
+            " ORDER BY ts_rank(search_vector, %s::tsquery) DESC, id DESC",
+            [tsquery, tsquery],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.fixture
+def common_word_catalog(monkeypatch):
+    """'pelangi' in many summaries and subjects, in fewer titles and authors: more matches than the sample."""
+    monkeypatch.setattr("catalog.search.FACET_SAMPLE", 5)
+    for n in range(30):
+        make_record(f"Cerita {n}", summary=f"kisah pelangi di desa ke {n} dan pelangi lagi", subjects=["Pelangi"])
+    for n in range(12):
+        make_record(f"Pelangi {n}")
+    for n in range(4):
+        make_record(f"Senja {n}", authors=["Pelangi Siregar"])
+    for n in range(3):
+        make_record(f"Pelangi pagi {n}", subjects=["Pelangi"], summary="pelangi")
+
+
+def test_common_word_page_comes_from_title_and_author_matches_and_equals_full_ranking(
+    common_word_catalog, django_assert_num_queries, monkeypatch
+):
+    import catalog.search
+
+    used = []
+    original = catalog.search.Searcher._title_author_page
+    monkeypatch.setattr(
+        catalog.search.Searcher,
+        "_title_author_page",
+        lambda self, *a: used.append(original(self, *a)) or used[-1],
+    )
+    expected = full_ranking("pelangi")
+    assert ids(run("pelangi", page_size=10)) == expected[:10]
+    assert used[-1] is not None  # the title/author page was exact and used
+    assert ids(run("pelangi", page_size=10, page=2)) == expected[10:20]  # 3 + 12 title matches, then authors
+
+
+def test_common_word_falls_back_to_full_ranking_when_title_matches_run_out(common_word_catalog, monkeypatch):
+    import catalog.search
+
+    used = []
+    original = catalog.search.Searcher._title_author_page
+    monkeypatch.setattr(
+        catalog.search.Searcher,
+        "_title_author_page",
+        lambda self, *a: used.append(original(self, *a)) or used[-1],
+    )
+    expected = full_ranking("pelangi")
+    # Page 3 of 10 reaches past the 19 title and author matches into summary-only ones: ranked in full.
+    assert ids(run("pelangi", page_size=10, page=3)) == expected[20:30]
+    assert used[-1] is None
+    assert ids(run("pelangi", page_size=10, page=5)) == expected[40:50]
+
+
+def test_common_word_with_filters_and_other_sorts_stays_right(common_word_catalog, libs):
+    expected_newest = [
+        r.pk for r in Record.objects.filter(search_vector__isnull=False).order_by("-year", "-last_added", "-id")
+    ]
+    result = run("pelangi", sort="newest", page_size=50)
+    assert set(ids(result)) <= set(expected_newest) and len(ids(result)) == 49
+    assert ids(run("pelangi", lang="eng")) == []
+    with_subject = set(Record.objects.filter(subjects__contains=["Pelangi"]).values_list("pk", flat=True))
+    expected = [pk for pk in full_ranking("pelangi") if pk in with_subject]
+    assert ids(run("pelangi", subject="Pelangi", page_size=10)) == expected[:10]
