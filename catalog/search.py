@@ -16,6 +16,7 @@ counts are taken over at most FACET_SAMPLE matching records and the page says so
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -311,6 +312,7 @@ TITLE_AUTHOR_VECTOR = "ts_filter(r.search_vector, '{a,b}')"
 # summary or publisher (weights C and D) is at most (0.2 + 0.2 * pi^2/6) / (pi^2/6) = 0.3216 per query word.
 # A record ranked above that has the word in its title or authors.
 BEYOND_SUBJECT_RANK = 0.3217
+TITLE_AUTHOR_MAX_ESTIMATE = 60_000
 
 
 def single_word_query(tsquery: str) -> bool:
@@ -533,6 +535,14 @@ class Searcher:
         if end > 1000:
             return None
         flt = build_filter(p, tsquery, scope_ids=self.home_ids, vector=TITLE_AUTHOR_VECTOR)
+        # A word in a large share of titles (an Indonesian function word, say) gains nothing here: ranking its
+        # title matches costs what ranking all its matches does. The planner's estimate (index statistics)
+        # tells, at the cost of planning.
+        cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM catalog_record r WHERE {flt.sql}", flt.params)
+        plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        if plan[0]["Plan"]["Plan Rows"] > TITLE_AUTHOR_MAX_ESTIMATE:
+            return None
         cursor.execute(
             f"/* search:ranked */ SELECT r.id, ts_rank(r.search_vector, %s::tsquery) AS rank"
             f" FROM catalog_record r WHERE {flt.sql} ORDER BY rank DESC, r.id DESC LIMIT %s",

@@ -75,6 +75,12 @@ DATABASES = {"default": database_from_url(DATABASE_URL)}
 # Persistent connections: a new connection per request costs more than most of our queries.
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The catalog's working set lives in memory (or on SSD): random reads cost about what sequential ones do, and
+# with the default 4 the planner scans the whole catalog for a word found in one record in twenty instead of
+# reading just those records (bench/README.md, Search). A URL's own ?options= wins.
+DATABASES["default"]["OPTIONS"].setdefault(
+    "options", os.environ.get("DATABASE_SESSION_OPTIONS", "-c random_page_cost=1.1")
+)
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DB_NAME", "test_silang")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
