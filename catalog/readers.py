@@ -13,6 +13,7 @@ import io
 import json
 import multiprocessing
 import re
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -172,6 +173,12 @@ def marc21_entry(number: int, body: bytes) -> Entry:
     return _entry_from_marc(number, record, chunk)
 
 
+def _worker_setup() -> None:
+    import django
+
+    django.setup()
+
+
 def _parse_marc21_piece(first_number: int, bodies: list[bytes], language: str) -> list[Entry]:
     """Run in a worker process: entries for consecutive records, in the importing user's language."""
     with translation.override(language):
@@ -192,8 +199,13 @@ def read_marc21_batches(bodies: list[bytes], batch_size: int, workers: int) -> I
             yield _parse_marc21_piece(first, piece, language)
         return
     # fork: the workers start at once with everything imported; they only parse and never use the database.
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    # Forking while other threads run (an upload handled in a web server's thread) could copy a lock held by
+    # one of them into the worker, so then the workers come from a fresh forkserver process instead.
+    if threading.active_count() == 1:
+        context, initializer = multiprocessing.get_context("fork"), None
+    else:
+        context, initializer = multiprocessing.get_context("forkserver"), _worker_setup
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=initializer) as pool:
         futures = [pool.submit(_parse_marc21_piece, first, piece, language) for first, piece in pieces]
         for future in futures:
             yield future.result()

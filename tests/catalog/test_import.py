@@ -407,3 +407,24 @@ def test_a_record_merged_away_during_an_import_is_not_pointed_to(school, other_s
     assert report.joined == 100 and report.holdings_added == 114
     assert len(calls) == 1  # the retry is the careful way, which does not take this path
     assert not Holding.objects.filter(library=other_school, record__isnull=True).exists()
+
+
+def test_worker_parsing_from_a_thread_uses_a_clean_process(school, data_file, settings, monkeypatch):
+    """An upload handled in a web server's thread: the parse workers are not forked from the busy process."""
+    import threading
+
+    import catalog.importing
+
+    monkeypatch.setattr(catalog.importing, "PARALLEL_MIN_RECORDS", 1)
+    monkeypatch.setattr(catalog.importing, "BATCH_SIZE", 400)
+    settings.CATALOG_IMPORT_PARSE_WORKERS = 1
+    data = data_file("evergreen_jazz_1k.mrc").read_bytes()
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)  # another thread alive, as in a threaded server
+    other.start()
+    try:
+        report = import_bytes(library=school, data=data, filename="jazz.mrc")
+    finally:
+        stop.set()
+        other.join()
+    assert report.records_read == 1000 and report.holdings_added == 1238
