@@ -596,3 +596,18 @@ def test_common_word_with_filters_and_other_sorts_stays_right(common_word_catalo
     with_subject = set(Record.objects.filter(subjects__contains=["Pelangi"]).values_list("pk", flat=True))
     expected = [pk for pk in full_ranking("pelangi") if pk in with_subject]
     assert ids(run("pelangi", subject="Pelangi", page_size=10)) == expected[:10]
+
+
+def test_facet_group_folds_rare_values_but_keeps_chosen_ones_in_view():
+    from catalog.search import FacetValue
+    from catalog.templatetags.catalog_search import FACET_VISIBLE, facet_group
+
+    values = [FacetValue(str(i), f"School <{i}>", 100 - i, selected=(i == 14)) for i in range(15)]
+    html = str(facet_group("library", "Member library", values))
+    shown, folded = html.split("<details", 1)
+    assert shown.count('type="checkbox"') == FACET_VISIBLE + 1  # the ten largest and the chosen 14th
+    assert 'value="14" checked' in shown
+    assert folded.count('type="checkbox"') == 4
+    assert "<summary>4 lainnya</summary>" in folded  # Indonesian, the default language
+    assert "School &lt;3&gt;" in html  # labels escaped
+    assert facet_group("library", "Member library", []) == ""
