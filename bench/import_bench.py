@@ -182,11 +182,14 @@ def main() -> None:
     )
     data = marc_path.read_bytes()
 
-    # 1. the parse limit: pymarc reads every record and the catalog's fields are extracted
+    # 1. the parse limit: pymarc reads every record and the catalog's fields are extracted. Streamed, the records
+    #    dropped as they come: keeping them all in a list makes Python's garbage collector rescan them over and
+    #    over (measured 11,000 instead of 13,200 records/s), which would flatter the import's share.
     started = time.perf_counter()
-    entries = [entry for entry in read_marc21(data)]
+    parsed = sum(1 for _entry in read_marc21(data))
     parse_seconds = time.perf_counter() - started
-    parse_rate = len(entries) / parse_seconds
+    parse_rate = parsed / parse_seconds
+    entries = [entry for entry in read_marc21(data)]  # for the COPY reference, not timed
 
     # 2. the write limit: raw COPY of the same rows into tables shaped like ours, no triggers or indexes
     from catalog.normalize import match_key

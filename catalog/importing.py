@@ -36,6 +36,8 @@ from .pgcopy import copy_value
 from .readers import (
     Entry,
     FileRejected,
+    ImportBib,
+    cyclic_gc_paused,
     item_copy_text,
     prepare,
     read_entries,
@@ -97,6 +99,11 @@ def import_bytes(
     fmt: str | None = None,
     progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportReport:
+    with cyclic_gc_paused():
+        return _import_bytes(library=library, data=data, filename=filename, fmt=fmt, progress=progress)
+
+
+def _import_bytes(*, library, data, filename, fmt, progress) -> ImportReport:
     started = time.monotonic()
     report = ImportReport()
     try:
@@ -378,14 +385,14 @@ class _Importer:
         with connection.cursor() as cursor:
             cursor.copy_expert(f"COPY catalog_record ({columns}) FROM STDIN", buffer)
 
-    def remember(self, bib: BibData, key: str, record_id: int) -> None:
+    def remember(self, bib: BibData | ImportBib, key: str, record_id: int) -> None:
         for isbn in bib.isbns:
             if isbn not in self.by_isbn:
                 self.batch_isbn.setdefault(isbn, (record_id, bib.material_type))
         if key not in self.by_key:
             self.batch_key.setdefault(key, (record_id, bib.material_type, bib.pages))
 
-    def find_match(self, bib: BibData, key: str, isbn_hits, key_hits) -> int | None:
+    def find_match(self, bib: BibData | ImportBib, key: str, isbn_hits, key_hits) -> int | None:
         """ISBN first, then the match key; never across material types or clearly different page counts."""
         for isbn in bib.isbns:
             for rid, mtype, _pages in isbn_hits.get(isbn, []):
@@ -457,11 +464,10 @@ class _Importer:
         )
         # The shared record follows the source only when no other library contributed to it.
         if not SourceRecord.objects.filter(record_id=source.record_id).exclude(pk=source.pk).exists():
-            bib = entry.bib
             Record.objects.filter(pk=source.record_id).update(
                 match_key=entry.match_key,
                 updated_at=timezone.now(),
-                **bib.record_fields(),
+                **entry.full_bib().record_fields(),
             )
         self.tally["updated"] += 1
         return source.record_id

@@ -428,3 +428,25 @@ def test_worker_parsing_from_a_thread_uses_a_clean_process(school, data_file, se
         stop.set()
         other.join()
     assert report.records_read == 1000 and report.holdings_added == 1238
+
+
+def test_changed_record_from_a_worker_updates_the_whole_description(school, data_file, settings, monkeypatch):
+    """Workers send back only the importer's part of a record; an update re-reads the rest from the MARC."""
+    import gc
+
+    import catalog.importing
+
+    monkeypatch.setattr(catalog.importing, "PARALLEL_MIN_RECORDS", 1)
+    monkeypatch.setattr(catalog.importing, "BATCH_SIZE", 300)
+    settings.CATALOG_IMPORT_PARSE_WORKERS = 2
+    data = data_file("evergreen_jazz_1k.mrc").read_bytes()
+    import_bytes(library=school, data=data, filename="jazz.mrc")
+    head, terminator, rest = data.partition(b"\x1d")
+    title = next(pymarc.MARCReader(data, to_unicode=True, force_utf8=False))["245"]["a"]
+    start = head.index(title[:8].encode())  # the same length keeps the leader and directory right
+    changed = head[:start] + b"Zzzzzzzz" + head[start + 8 :] + terminator + rest
+    report = import_bytes(library=school, data=changed, filename="jazz.mrc")
+    assert (report.updated, report.unchanged) == (1, 999)
+    source = SourceRecord.objects.get(library=school, data=head[:start] + b"Zzzzzzzz" + head[start + 8 :] + b"\x1d")
+    assert source.record.title.startswith("Zzzzzzzz")
+    assert gc.isenabled()  # the collector paused for the import is back on
