@@ -40,8 +40,11 @@ def fold(text: str) -> str:
     """Accents, punctuation and case folded: 'Laskar Pelangi!' and 'laskar pélangi' give the same."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():  # most titles: nothing to decompose (and the per-letter loop is an import's hot spot)
+        stripped = text
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(NON_WORD.sub(" ", stripped.casefold()).split())
 
 
@@ -69,6 +72,7 @@ def match_key(*, title: str, first_author: str, year: int | None, publisher: str
     return "|".join([fold(title)[:150], author_key(first_author or ""), str(year or ""), fold(publisher)[:60]])
 
 
-def loose_key(*, title: str, first_author: str) -> str:
-    """Title and author only: a candidate for the review queue, never a silent merge."""
-    return "|".join([fold(title)[:150], author_key(first_author or "")])
+def loose_key_of(key: str) -> str:
+    """Title and author only, taken from a match key as SQL's catalog_loose_key() does: a candidate for the
+    review queue, never a silent merge."""
+    return "|".join(key.split("|", 2)[:2])

@@ -22,6 +22,8 @@ def _array_item(value) -> str:
 
 def copy_value(value) -> str:
     """One column of a COPY text row. Python lists become Postgres arrays; use `Json` for json columns."""
+    if type(value) is str:  # most columns, first
+        return value.translate(_COPY_ESCAPES)
     if value is None:
         return "\\N"
     if value is True:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from .bibdata import RECORD_COLUMNS, BibData, ItemData, from_marc
 from .choices import MaterialType, SourceFormat
-from .normalize import clean_issn, first_year, isbn13, loose_key, match_key, page_count, strip_punct
+from .normalize import clean_issn, first_year, isbn13, loose_key_of, match_key, page_count, strip_punct
 from .pgcopy import Json, copy_value
 
 RECORD_TERMINATOR = b"\x1d"
@@ -92,7 +92,7 @@ def prepare(entry: Entry) -> Entry:
     if bib is None:
         return entry
     entry.match_key = match_key(title=bib.title, first_author=bib.first_author, year=bib.year, publisher=bib.publisher)
-    entry.loose_key = loose_key(title=bib.title, first_author=bib.first_author)
+    entry.loose_key = loose_key_of(entry.match_key)
     fields = bib.record_fields()
     fields["authors"] = Json(fields["authors"])
     entry.record_copy = "\t".join(copy_value(fields[name]) for name in RECORD_COLUMNS)
