@@ -10,7 +10,7 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def _array_item(value) -> str:
@@ -23,7 +23,7 @@ def _array_item(value) -> str:
 def copy_value(value) -> str:
     """One column of a COPY text row. Python lists become Postgres arrays; use `Json` for json columns."""
     if type(value) is str:  # most columns, first
-        return value.translate(_COPY_ESCAPES)
+        return value.translate(COPY_ESCAPES)
     if value is None:
         return "\\N"
     if value is True:
@@ -33,11 +33,11 @@ def copy_value(value) -> str:
     if isinstance(value, int | float):
         return str(value)
     if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
+        return value.translate(COPY_ESCAPES)
     if isinstance(value, Json):
-        return json.dumps(value.value, ensure_ascii=False).translate(_COPY_ESCAPES)
+        return json.dumps(value.value, ensure_ascii=False).translate(COPY_ESCAPES)
     if isinstance(value, list | tuple):
-        return ("{" + ",".join(_array_item(item) for item in value) + "}").translate(_COPY_ESCAPES)
+        return ("{" + ",".join(_array_item(item) for item in value) + "}").translate(COPY_ESCAPES)
     if isinstance(value, bytes | bytearray | memoryview):
         return "\\\\x" + bytes(value).hex()
     if isinstance(value, datetime.date):

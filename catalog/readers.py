@@ -24,10 +24,10 @@ import pymarc
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .bibdata import RECORD_COLUMNS, BibData, ItemData, from_marc
+from .bibdata import BibData, ItemData, from_marc
 from .choices import MaterialType, SourceFormat
 from .normalize import clean_issn, first_year, isbn13, loose_key_of, match_key, page_count, strip_punct
-from .pgcopy import Json, copy_value
+from .pgcopy import COPY_ESCAPES, Json, copy_value
 
 RECORD_TERMINATOR = b"\x1d"
 MARCXML_NS = "http://www.loc.gov/MARC21/slim"
@@ -93,9 +93,9 @@ def prepare(entry: Entry) -> Entry:
         return entry
     entry.match_key = match_key(title=bib.title, first_author=bib.first_author, year=bib.year, publisher=bib.publisher)
     entry.loose_key = loose_key_of(entry.match_key)
-    fields = bib.record_fields()
+    fields = bib.record_fields()  # in RECORD_COLUMNS order (tested)
     fields["authors"] = Json(fields["authors"])
-    entry.record_copy = "\t".join(copy_value(fields[name]) for name in RECORD_COLUMNS)
+    entry.record_copy = "\t".join([copy_value(value) for value in fields.values()])
     for item in bib.items:
         item.copy_text = item_copy_text(item)
     return entry
@@ -104,15 +104,14 @@ def prepare(entry: Entry) -> Entry:
 def item_copy_text(item: ItemData) -> str:
     """barcode, call number, shelf location, copy number, status, ILL: the copy's part of a holdings COPY row."""
     return "\t".join(
-        copy_value(value)
-        for value in (
-            item.barcode[:64],
-            item.call_number[:100],
-            item.shelf_location[:100],
-            item.copy_number,
-            item.status,
-            item.ill_allowed,
-        )
+        [
+            item.barcode[:64].translate(COPY_ESCAPES),
+            item.call_number[:100].translate(COPY_ESCAPES),
+            item.shelf_location[:100].translate(COPY_ESCAPES),
+            copy_value(item.copy_number),
+            copy_value(item.status),
+            "t" if item.ill_allowed else "f",
+        ]
     )
 
 

@@ -450,3 +450,9 @@ def test_changed_record_from_a_worker_updates_the_whole_description(school, data
     source = SourceRecord.objects.get(library=school, data=head[:start] + b"Zzzzzzzz" + head[start + 8 :] + b"\x1d")
     assert source.record.title.startswith("Zzzzzzzz")
     assert gc.isenabled()  # the collector paused for the import is back on
+
+
+def test_record_fields_come_in_the_copy_column_order():
+    from catalog.bibdata import RECORD_COLUMNS, BibData
+
+    assert tuple(BibData(title="x").record_fields()) == RECORD_COLUMNS
