@@ -15,10 +15,12 @@ import json
 import multiprocessing
 import re
 import threading
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 
 import pymarc
 from django.utils import translation
@@ -264,9 +266,15 @@ def read_marc21_batches(bodies: list[bytes], batch_size: int, workers: int) -> I
     else:
         context, initializer = multiprocessing.get_context("forkserver"), _worker_setup
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=initializer) as pool:
-        futures = [pool.submit(_parse_marc21_piece, first, piece, language) for first, piece in pieces]
-        for future in futures:
-            yield future.result()
+        # A few batches ahead of the writer, not the whole file: parsed batches wait in this process's memory,
+        # and an import that stops early waits only for those.
+        waiting = iter(pieces)
+        ahead = deque(pool.submit(_parse_marc21_piece, *piece, language) for piece in islice(waiting, 2 * workers))
+        while ahead:
+            entries = ahead.popleft().result()
+            for piece in islice(waiting, 1):
+                ahead.append(pool.submit(_parse_marc21_piece, *piece, language))
+            yield entries
 
 
 def _entry_from_marc(number: int, record: pymarc.Record, raw: bytes) -> Entry:
