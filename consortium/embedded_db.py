@@ -41,7 +41,13 @@ def ensure_running() -> str:
         if not was_running and _tune(server.get_uri("postgres")):
             stop()
             PostgresServer._instances.pop(PGDATA.resolve(), None)  # the package keeps a handle per data directory
-            server = get_server(PGDATA, cleanup_mode=None)
+            try:
+                server = get_server(PGDATA, cleanup_mode=None)
+            except Exception:
+                # The machine refused the memory: back to the defaults rather than a server that cannot start.
+                _forget_tuning()
+                PostgresServer._instances.pop(PGDATA.resolve(), None)
+                server = get_server(PGDATA, cleanup_mode=None)
         _ensure_database(server.get_uri("postgres"))
     return server.get_uri(DATABASE_NAME)
 
@@ -52,8 +58,17 @@ def shared_buffers_mb() -> int:
     With the default, searching a 1M-record catalog reads most heap blocks through the kernel on every query."""
     if os.environ.get("SILANG_PG_SHARED_BUFFERS_MB"):
         return int(os.environ["SILANG_PG_SHARED_BUFFERS_MB"])
-    memory_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    try:
+        memory_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (ValueError, OSError):  # not every system reports its memory
+        return 128
     return max(128, min(2048, memory_mb // 4))
+
+
+def _forget_tuning() -> None:
+    auto_conf = PGDATA / "postgresql.auto.conf"
+    lines = auto_conf.read_text().splitlines(keepends=True)
+    auto_conf.write_text("".join(line for line in lines if not line.startswith("shared_buffers")))
 
 
 def _tune(admin_url: str) -> bool:
@@ -68,7 +83,10 @@ def _tune(admin_url: str) -> bool:
             cur.execute("SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers'")
             if cur.fetchone()[0] == wanted:
                 return False
-            cur.execute(f"ALTER SYSTEM SET shared_buffers = '{wanted}MB'")
+            try:
+                cur.execute(f"ALTER SYSTEM SET shared_buffers = '{wanted}MB'")
+            except psycopg2.Error:
+                return False  # a value the server refuses: keep what it has
             return True
     finally:
         conn.close()
