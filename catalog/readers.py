@@ -155,7 +155,7 @@ def _decode_marc(chunk: bytes) -> pymarc.Record:
     """
     declared_utf8 = chunk[9:10] == b"a"
     looks_utf8 = False
-    if not declared_utf8 and any(byte > 0x7F for byte in chunk):
+    if not declared_utf8 and not chunk.isascii():
         try:
             chunk.decode("utf-8")
             looks_utf8 = True
