@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pymarc
 
 from .choices import ContributorRole, MaterialType
+from .iso2709 import LeanRecord
 from .normalize import clean_issn, first_year, isbn13, page_count, strip_punct
 
 ACCESSION = re.compile(r"accession\s*(?:no\.?|number)?\s*:?\s*(\S+)", re.IGNORECASE)
@@ -200,8 +201,17 @@ def _items(record: pymarc.Record) -> list[ItemData]:
     return items
 
 
-def from_marc(record: pymarc.Record) -> BibData:
-    """Read the fields the union catalog uses; raises ValueError when there is no title."""
+# Every tag from_marc reads (tested): the lean reader (catalog.iso2709) decodes only these.
+TAGS_READ = frozenset(
+    "001 008 020 022 041 082 100 110 111 245 250 260 264 300 440 490 520 600 610 650 651 655 700 710 711 830 "
+    "852 949 952".split()
+)
+
+
+def from_marc(record: pymarc.Record | LeanRecord) -> BibData:
+    """Read the fields the union catalog uses; raises ValueError when there is no title.
+
+    `record` is a pymarc Record or the lean reader's record, which answers the same calls."""
     f008 = record.get("008").data if record.get("008") else ""
     leader = str(record.leader)
     title = strip_punct(_first(record, ("245",), "a"))
