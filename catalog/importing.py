@@ -18,7 +18,10 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import psycopg2
@@ -122,11 +125,18 @@ def _import_bytes(*, library, data, filename, fmt, progress) -> ImportReport:
         return report
     importer = _Importer(library, report)
     done = 0
-    for batch in batches:
-        importer.run_batch(batch)
-        done += len(batch)
-        if progress:
-            progress(done, total)
+    with _VectorSession.for_import(total) as vectors:
+        # One batch ahead: the second session computes batch N+1's search vectors while batch N is written.
+        ahead: tuple | None = None
+        for batch in chain(batches, [None]):
+            if batch is not None:
+                batch = (batch, vectors.submit(batch))
+            if ahead is not None:
+                importer.run_batch(ahead[0], vectors=ahead[1])
+                done += len(ahead[0])
+                if progress:
+                    progress(done, total)
+            ahead = batch
     report.seconds = round(time.monotonic() - started, 3)
     return report
 
@@ -150,6 +160,7 @@ class _Importer:
         self.by_isbn: dict[str, tuple[int, str]] = {}
         self.by_key: dict[str, tuple[int, str, int | None]] = {}
         self.fast = _fast_writes_allowed()
+        self.vectors: dict[int, tuple[str, str]] = {}
         # The library's barcodes before this import: new ones are written with COPY, known ones upserted.
         self.known_barcodes: set[str] = set()
         if self.fast:
@@ -163,7 +174,10 @@ class _Importer:
 
     # --- per batch ---------------------------------------------------------------------------
 
-    def run_batch(self, entries: list[Entry]) -> None:
+    def run_batch(self, entries: list[Entry], *, vectors: Future | None = None) -> None:
+        """`vectors`: the search vectors and suggestion words of the batch's records by entry number, computed
+        meanwhile by a second session (_VectorSession); without them, or when that failed, the triggers do."""
+        self.vectors = _VectorSession.result(vectors)
         good: list[Entry] = []
         for entry in entries:
             self.report.records_read += 1
@@ -361,6 +375,9 @@ class _Importer:
         the summary trigger does not have to rewrite (and re-index) every new record."""
         if not new_records:
             return
+        vectors = self.vectors
+        given = all(entry.number in vectors for entry, _record_id in new_records)
+        words: Counter = Counter()
         library = str(self.library.pk)
         held_tail = "\t".join(["{" + library + "}", "{" + library + "}", timezone.localdate().isoformat()])
         unavailable_tail = "\t".join(["{" + library + "}", "{}", timezone.localdate().isoformat()])
@@ -376,14 +393,30 @@ class _Importer:
             else:
                 tail = empty_tail
             key = copy_value(entry.match_key)
-            buffer.write(f"{entry.record_copy}\t{record_id}\t{key}\t{tail}\t{now}\t{now}\n")
+            vector = vectors[entry.number][0] if given else "\\N"
+            buffer.write(f"{entry.record_copy}\t{record_id}\t{key}\t{tail}\t{now}\t{now}\t{vector}\n")
+            if given:
+                words.update(vectors[entry.number][1].split())
         buffer.seek(0)
         columns = ", ".join(
             [*RECORD_COLUMNS, "id", "match_key", "holding_library_ids", "available_library_ids", "last_added"]
-            + ["created_at", "updated_at"]
+            + ["created_at", "updated_at", "search_vector"]
         )
         with connection.cursor() as cursor:
+            if given:
+                # The triggers keep the given vectors and leave the words to us (migration 0009).
+                cursor.execute("SET LOCAL silang.search_vectors_given = on; SET LOCAL silang.search_words_given = on")
             cursor.copy_expert(f"COPY catalog_record ({columns}) FROM STDIN", buffer)
+            if given:
+                cursor.execute("SET LOCAL silang.search_vectors_given = off; SET LOCAL silang.search_words_given = off")
+                # As the word trigger does: sorted, so that concurrent imports lock shared words in the same order.
+                ordered = sorted(words.items())
+                cursor.execute(
+                    "INSERT INTO catalog_search_word AS sw (word, ndoc)"
+                    " SELECT * FROM unnest(%s::text[], %s::int[])"
+                    " ON CONFLICT (word) DO UPDATE SET ndoc = sw.ndoc + excluded.ndoc",
+                    [[word for word, _n in ordered], [n for _word, n in ordered]],
+                )
 
     def remember(self, bib: BibData | ImportBib, key: str, record_id: int) -> None:
         for isbn in bib.isbns:
@@ -533,6 +566,83 @@ class _Importer:
         self.tally["holdings_added"] += inserted
         self.tally["holdings_updated"] += len(results) - inserted
         self.tally["holdings_unchanged"] += count - len(results)
+
+
+class _VectorSession:
+    """A second Postgres session that computes the search vectors of the batches still to be written, with the
+    very function the insert trigger uses (catalog_record_tsv): the vectors are a third of the writing
+    session's work, and this way a second core does them while the previous batch is written.
+
+    Only the batch's own rows travel through it (a temporary table), never catalog data, so it needs no
+    transaction of the import's. Anything going wrong here only means the trigger computes the vectors."""
+
+    def __init__(self):
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="silang-vectors")
+        self.params = connection.get_connection_params()  # this thread's settings (a test database, say)
+        self.conn = None
+
+    @classmethod
+    @contextmanager
+    def for_import(cls, total: int):
+        if total < PARALLEL_MIN_RECORDS or not getattr(settings, "CATALOG_IMPORT_VECTOR_SESSION", True):
+            yield _NoVectors()
+            return
+        session = cls()
+        try:
+            yield session
+        finally:
+            session.pool.shutdown(wait=True, cancel_futures=True)
+            if session.conn is not None:
+                session.conn.close()
+
+    def submit(self, entries: list[Entry]) -> Future:
+        return self.pool.submit(self._vectors, [(e.number, e.record_copy) for e in entries if e.record_copy])
+
+    @staticmethod
+    def result(future: Future | None) -> dict[int, tuple[str, str]]:
+        if future is None:
+            return {}
+        try:
+            return future.result()
+        except Exception:  # noqa: BLE001 - whatever it was, the trigger computes the vectors instead
+            return {}
+
+    def _vectors(self, rows: list[tuple[int, str]]) -> dict[int, tuple[str, str]]:
+        if not rows:
+            return {}
+        if self.conn is None:
+            self.conn = psycopg2.connect(**self.params)
+            with self.conn.cursor() as cursor:
+                cursor.execute(
+                    f"CREATE TEMP TABLE silang_vector_input ON COMMIT DELETE ROWS AS SELECT 0 AS n,"
+                    f" {', '.join(RECORD_COLUMNS)} FROM catalog_record WITH NO DATA"
+                )
+            self.conn.commit()
+        rows_in = io.StringIO("".join(f"{number}\t{line}\n" for number, line in rows))
+        out = io.StringIO()
+        try:
+            with self.conn.cursor() as cursor:
+                cursor.copy_expert("COPY silang_vector_input FROM STDIN", rows_in)
+                # COPY out: the vectors come already escaped for the writing session's COPY in. The words are
+                # letters and digits only, space-separated.
+                cursor.copy_expert(
+                    "COPY (SELECT n, catalog_record_tsv(title, subtitle, responsibility, authors, subjects, series,"
+                    " summary, publisher), array_to_string(ARRAY(SELECT catalog_record_words(title, subtitle,"
+                    " authors, subjects, series)), ' ') FROM silang_vector_input) TO STDOUT",
+                    out,
+                )
+        finally:
+            self.conn.rollback()  # nothing to keep: the temporary rows go with the transaction
+        given = {}
+        for line in out.getvalue().splitlines():
+            number, vector, words = line.split("\t")
+            given[int(number)] = (vector, words)
+        return given
+
+
+class _NoVectors:
+    def submit(self, entries: list[Entry]) -> None:
+        return None
 
 
 _HOLDING_COLUMNS = (

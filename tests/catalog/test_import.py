@@ -456,3 +456,66 @@ def test_record_fields_come_in_the_copy_column_order():
     from catalog.bibdata import RECORD_COLUMNS, BibData
 
     assert tuple(BibData(title="x").record_fields()) == RECORD_COLUMNS
+
+
+def _words_the_trigger_would_count():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT w, count(*) FROM catalog_record r,"
+            " LATERAL catalog_record_words(r.title, r.subtitle, r.authors, r.subjects, r.series) w GROUP BY w"
+        )
+        return dict(cursor.fetchall())
+
+
+@pytest.mark.parametrize("session_works", [True, False])
+def test_vectors_and_words_from_the_second_session_are_what_the_triggers_give(
+    school, data_file, settings, monkeypatch, session_works
+):
+    """A big import computes search vectors and suggestion words in a second session while it writes; the
+    catalog must end up exactly as if the triggers had done it, and if that session fails, they do."""
+    from django.db import connection
+
+    import catalog.importing
+
+    monkeypatch.setattr(catalog.importing, "PARALLEL_MIN_RECORDS", 1)
+    monkeypatch.setattr(catalog.importing, "BATCH_SIZE", 300)
+    settings.CATALOG_IMPORT_PARSE_WORKERS = 2
+    computed = []
+    original = catalog.importing._VectorSession._vectors
+
+    def watched(self, rows):
+        if not session_works:
+            raise OSError("the second session is gone")
+        result = original(self, rows)
+        computed.append(len(result))
+        return result
+
+    monkeypatch.setattr(catalog.importing._VectorSession, "_vectors", watched)
+    report = import_file(library=school, path=data_file("evergreen_jazz_1k.mrc"))
+    assert report.created == Record.objects.count() > 900
+    assert sum(computed) == (1000 if session_works else 0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM catalog_record WHERE search_vector IS DISTINCT FROM catalog_record_tsv(title,"
+            " subtitle, responsibility, authors, subjects, series, summary, publisher)"
+        )
+        assert cursor.fetchone()[0] == 0
+        cursor.execute("SELECT word, ndoc FROM catalog_search_word")
+        assert dict(cursor.fetchall()) == _words_the_trigger_would_count()
+
+
+def test_a_given_search_vector_counts_only_for_the_import_that_says_so(school):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO catalog_record (title, subtitle, responsibility, authors, publisher, place, edition, isbns,"
+            " issn, language, material_type, subjects, ddc, series, physical_description, summary, match_key,"
+            " created_at, updated_at, search_vector) VALUES ('Laskar Pelangi', '', '', '[]', '', '', '', '{}', '',"
+            " '', 'book', '{}', '', '', '', '', 'k', now(), now(), 'bogus') RETURNING search_vector::text"
+        )
+        assert "pelang" in cursor.fetchone()[0]
+        cursor.execute("SELECT word, ndoc FROM catalog_search_word")
+        assert dict(cursor.fetchall()) == {"laskar": 1, "pelangi": 1}
