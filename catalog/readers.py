@@ -33,6 +33,8 @@ from .normalize import clean_issn, first_year, isbn13, loose_key_of, match_key, 
 from .pgcopy import COPY_ESCAPES
 
 RECORD_TERMINATOR = b"\x1d"
+# Parsed pieces waiting for the writer, per parse worker.
+PIECES_AHEAD = 2
 MARCXML_NS = "http://www.loc.gov/MARC21/slim"
 
 
@@ -277,14 +279,27 @@ def _parse_marc21_piece(first_number: int, bodies: list[bytes], language: str) -
     return entries
 
 
+def _piece_bounds(total: int, size: int, smallest: int = 250) -> Iterator[tuple[int, int]]:
+    """Pieces of `size` records, halving towards the end of the file: once the workers have parsed the last
+    piece, only the writer has work left, so the last pieces are kept small."""
+    start = 0
+    while start < total:
+        remaining = total - start
+        step = size if remaining >= 2 * size else max(smallest, (remaining + 1) // 2)
+        if remaining - step < smallest:
+            step = remaining
+        yield start, min(total, start + step)
+        start += step
+
+
 def read_marc21_batches(bodies: list[bytes], batch_size: int, workers: int) -> Iterator[list[Entry]]:
-    """Entries of `split_marc21` bodies in file order, `batch_size` at a time, parsed by `workers` processes
-    ahead of the caller.
+    """Entries of `split_marc21` bodies in file order, `batch_size` at a time (fewer towards the end), parsed by
+    `workers` processes ahead of the caller.
 
     Parsing is most of an import's Python work: in worker processes it runs on the other cores while the
     caller writes the previous batches to Postgres.
     """
-    pieces = [(start + 1, bodies[start : start + batch_size]) for start in range(0, len(bodies), batch_size)]
+    pieces = [(start + 1, bodies[start:end]) for start, end in _piece_bounds(len(bodies), batch_size)]
     language = translation.get_language() or "id"
     if workers < 1 or len(pieces) < 2:
         for first, piece in pieces:
@@ -301,7 +316,8 @@ def read_marc21_batches(bodies: list[bytes], batch_size: int, workers: int) -> I
         # A few batches ahead of the writer, not the whole file: parsed batches wait in this process's memory,
         # and an import that stops early waits only for those.
         waiting = iter(pieces)
-        ahead = deque(pool.submit(_parse_marc21_piece, *piece, language) for piece in islice(waiting, 2 * workers))
+        first = islice(waiting, PIECES_AHEAD * workers)
+        ahead = deque(pool.submit(_parse_marc21_piece, *piece, language) for piece in first)
         while ahead:
             entries = ahead.popleft().result()
             for piece in islice(waiting, 1):
