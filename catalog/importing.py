@@ -259,8 +259,10 @@ class _Importer:
         existing_sources = {
             source.local_id: source
             for source in SourceRecord.objects.raw(
+                # `local_id <> ''` lets the partial unique index on (library, local id) answer; without it the
+                # library's sources were scanned per batch (0.9 s a batch at 100,000 sources).
                 "SELECT id, record_id, local_id, data FROM catalog_sourcerecord"
-                " WHERE library_id = %s AND local_id = ANY(%s)",
+                " WHERE library_id = %s AND local_id <> '' AND local_id = ANY(%s)",
                 [library.pk, local_ids],
             )
         }
@@ -687,11 +689,16 @@ def _next_ids(table: str, count: int) -> list[int]:
     if not count:
         return []
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        if table not in _sequences:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            _sequences[table] = cursor.fetchone()[0]
         # The sequence as a constant (a literal cast to regclass is resolved once, when the query is planned):
         # pg_get_serial_sequence() per row looked the sequence up again for every id, ten times the cost.
-        cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [cursor.fetchone()[0], count])
+        cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [_sequences[table], count])
         return [row[0] for row in cursor.fetchall()]
+
+
+_sequences: dict[str, str] = {}
 
 
 def _pages_compatible(a: int | None, b: int | None) -> bool:

@@ -21,6 +21,7 @@ ENTRY_LENGTH = 12
 FIELD_TERMINATOR = 0x1E
 # Bytes that pymarc's MARC-8 conversion drops or changes (ESC starts a character-set switch).
 MARC8_SPECIAL = re.compile(rb"[\x00-\x1c\x7f]")
+DIRECTORY_ENTRY = re.compile(r"(...)(\d{4})(\d{5})", re.DOTALL)
 
 
 class NotLean(Exception):
@@ -61,8 +62,8 @@ class LeanRecord:
         self.leader = leader
         self.fields = fields
 
-    def get_fields(self, tag: str) -> list:
-        return self.fields.get(tag, [])
+    def get_fields(self, tag: str) -> list | tuple:
+        return self.fields.get(tag, ())
 
     def get(self, tag: str):
         found = self.fields.get(tag)
@@ -93,41 +94,36 @@ def read(chunk: bytes, tags: frozenset[str]) -> LeanRecord:
     if not LEADER_LENGTH < base < len(chunk) or chunk[base - 1] != FIELD_TERMINATOR:
         raise NotLean
     directory = chunk[LEADER_LENGTH : base - 1].decode("ascii")
-    if not directory or len(directory) % ENTRY_LENGTH:
+    entries = DIRECTORY_ENTRY.findall(directory)
+    if not entries or len(entries) * ENTRY_LENGTH != len(directory):
         raise NotLean
+    # The fields, cut at their terminators, must be exactly where the directory says: back to back, in
+    # directory order, each as long as its entry. Then every field starts and ends next to an ASCII
+    # terminator and decodes as the whole record did.
+    data = chunk[base:-1].split(b"\x1e")
+    if data.pop() != b"" or len(data) != len(entries):
+        raise NotLean
+    ascii_record = encoding == "ascii"
     fields: dict[str, list] = {}
-    expected = base
-    try:
-        for pos in range(0, len(directory), ENTRY_LENGTH):
-            tag = directory[pos : pos + 3]
-            start = base + int(directory[pos + 7 : pos + 12])
-            end = start + int(directory[pos + 3 : pos + 7]) - 1
-            # Fields back to back and each ending where the directory says: then every slice starts and ends
-            # next to an ASCII terminator, and decodes as the whole record did.
-            if start != expected or chunk[end] != FIELD_TERMINATOR:
-                raise NotLean
-            expected = end + 1
-            if tag < "010" and tag.isdigit():
-                if tag in tags:
-                    fields.setdefault(tag, []).append(ControlField(tag, chunk[start:end].decode(encoding)))
-                continue
-            parts = chunk[start:end].decode(encoding).split("\x1f") if tag in tags else None
-            if parts is None:
-                first = chunk.find(b"\x1f", start, end)
-                if not chunk[start : end if first < 0 else first].isascii():
-                    raise NotLean  # pymarc fails on non-ASCII indicators
-                continue
-            if not parts[0].isascii():
-                raise NotLean
-            subfields = []
-            for part in parts[1:]:
-                if part:
-                    if not part[0].isascii():
-                        raise NotLean  # pymarc repairs such codes its own way
-                    subfields.append((part[0], part[1:]))
-            fields.setdefault(tag, []).append(DataField(tag, subfields))
-    except (ValueError, IndexError):
-        raise NotLean from None
-    if expected != len(chunk) - 1:
-        raise NotLean
+    offset = 0
+    for (tag, length, start), field in zip(entries, data):
+        if int(start) != offset or int(length) != len(field) + 1:
+            raise NotLean
+        offset += len(field) + 1
+        if tag not in tags:
+            if not ascii_record and not (tag < "010" and tag.isdigit()) and not field.split(b"\x1f", 1)[0].isascii():
+                raise NotLean  # pymarc fails on non-ASCII indicators
+            continue
+        if tag < "010" and tag.isdigit():
+            value = ControlField(tag, field.decode(encoding))
+        else:
+            parts = field.decode(encoding).split("\x1f")
+            if not ascii_record and not (parts[0].isascii() and all(part[:1].isascii() for part in parts)):
+                raise NotLean  # non-ASCII indicators (pymarc fails) or subfield codes (pymarc repairs them)
+            value = DataField(tag, [(part[0], part[1:]) for part in parts[1:] if part])
+        found = fields.get(tag)
+        if found is None:
+            fields[tag] = [value]
+        else:
+            found.append(value)
     return LeanRecord(chunk[:LEADER_LENGTH].decode("ascii"), fields)
