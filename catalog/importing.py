@@ -160,7 +160,7 @@ class _Importer:
         self.by_isbn: dict[str, tuple[int, str]] = {}
         self.by_key: dict[str, tuple[int, str, int | None]] = {}
         self.fast = _fast_writes_allowed()
-        self.vectors: dict[int, tuple[str, str]] = {}
+        self.vectors: dict[int, tuple[str, set[str]]] = {}
         # The library's barcodes before this import: new ones are written with COPY, known ones upserted.
         self.known_barcodes: set[str] = set()
         if self.fast:
@@ -398,7 +398,7 @@ class _Importer:
             vector = vectors[entry.number][0] if given else "\\N"
             buffer.write(f"{entry.record_copy}\t{record_id}\t{key}\t{tail}\t{now}\t{now}\t{vector}\n")
             if given:
-                words.update(vectors[entry.number][1].split())
+                words.update(vectors[entry.number][1])
         buffer.seek(0)
         columns = ", ".join(
             [*RECORD_COLUMNS, "id", "match_key", "holding_library_ids", "available_library_ids", "last_added"]
@@ -601,7 +601,7 @@ class _VectorSession:
         return self.pool.submit(self._vectors, [(e.number, e.record_copy) for e in entries if e.record_copy])
 
     @staticmethod
-    def result(future: Future | None) -> dict[int, tuple[str, str]]:
+    def result(future: Future | None) -> dict[int, tuple[str, set[str]]]:
         if future is None:
             return {}
         try:
@@ -609,7 +609,7 @@ class _VectorSession:
         except Exception:  # noqa: BLE001 - whatever it was, the trigger computes the vectors instead
             return {}
 
-    def _vectors(self, rows: list[tuple[int, str]]) -> dict[int, tuple[str, str]]:
+    def _vectors(self, rows: list[tuple[int, str]]) -> dict[int, tuple[str, set[str]]]:
         if not rows:
             return {}
         if self.conn is None:
@@ -629,8 +629,8 @@ class _VectorSession:
                 # letters and digits only, space-separated.
                 cursor.copy_expert(
                     "COPY (SELECT n, catalog_record_tsv(title, subtitle, responsibility, authors, subjects, series,"
-                    " summary, publisher), array_to_string(ARRAY(SELECT catalog_record_words(title, subtitle,"
-                    " authors, subjects, series)), ' ') FROM silang_vector_input) TO STDOUT",
+                    " summary, publisher), array_to_string(catalog_record_word_list(title, subtitle, authors,"
+                    " subjects, series), ' ') FROM silang_vector_input) TO STDOUT",
                     out,
                 )
         finally:
@@ -638,8 +638,13 @@ class _VectorSession:
         given = {}
         for line in out.getvalue().splitlines():
             number, vector, words = line.split("\t")
-            given[int(number)] = (vector, words)
+            given[int(number)] = (vector, _suggestion_words(words))
         return given
+
+
+def _suggestion_words(words: str) -> set[str]:
+    """catalog_record_words' filter (migration 0009): 3 to 40 characters, not a number, once each."""
+    return {word for word in words.split(" ") if 3 <= len(word) <= 40 and not (word.isdigit() and word.isascii())}
 
 
 class _NoVectors:

@@ -106,7 +106,7 @@ def read(chunk: bytes, tags: frozenset[str]) -> LeanRecord:
     ascii_record = encoding == "ascii"
     fields: dict[str, list] = {}
     offset = 0
-    for (tag, length, start), field in zip(entries, data):
+    for (tag, length, start), field in zip(entries, data, strict=True):
         if int(start) != offset or int(length) != len(field) + 1:
             raise NotLean
         offset += len(field) + 1

@@ -11,6 +11,21 @@ API, ORM) is indexed by the triggers as before.
 from django.db import migrations
 
 FORWARD = r"""
+-- A record's words before the suggestion filter; catalog_record_words keeps those of 3 to 40 characters that are
+-- not numbers, once each, and an import's second session applies that same filter in Python (catalog.importing),
+-- where it is cheaper.
+CREATE OR REPLACE FUNCTION catalog_record_word_list(title text, subtitle text, authors jsonb, subjects varchar[],
+                                                    series text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT regexp_split_to_array(lower(silang_unaccent(concat_ws(' ', title, subtitle,
+              catalog_author_names(authors), array_to_string(subjects, ' '), series))), '[^[:alnum:]]+') $$;
+
+CREATE OR REPLACE FUNCTION catalog_record_words(title text, subtitle text, authors jsonb, subjects varchar[],
+                                                series text) RETURNS SETOF text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT DISTINCT w FROM unnest(catalog_record_word_list(title, subtitle, authors, subjects, series)) AS w
+           WHERE length(w) BETWEEN 3 AND 40 AND w !~ '^[0-9]+$' $$;
+
 CREATE OR REPLACE FUNCTION catalog_record_words_trg() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF current_setting('silang.search_words_given', true) = 'on' THEN
@@ -63,6 +78,15 @@ END $$;
 """
 
 BACKWARD = r"""
+CREATE OR REPLACE FUNCTION catalog_record_words(title text, subtitle text, authors jsonb, subjects varchar[],
+                                                series text) RETURNS SETOF text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT DISTINCT w FROM regexp_split_to_table(lower(silang_unaccent(concat_ws(' ', title, subtitle,
+              catalog_author_names(authors), array_to_string(subjects, ' '), series))), '[^[:alnum:]]+') AS w
+           WHERE length(w) BETWEEN 3 AND 40 AND w !~ '^[0-9]+$' $$;
+
+DROP FUNCTION IF EXISTS catalog_record_word_list(text, text, jsonb, varchar[], text);
+
 CREATE OR REPLACE FUNCTION catalog_record_words_trg() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     -- Sorted so that concurrent imports lock shared words in the same order (no deadlock).

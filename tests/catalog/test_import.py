@@ -519,3 +519,21 @@ def test_a_given_search_vector_counts_only_for_the_import_that_says_so(school):
         assert "pelang" in cursor.fetchone()[0]
         cursor.execute("SELECT word, ndoc FROM catalog_search_word")
         assert dict(cursor.fetchall()) == {"laskar": 1, "pelangi": 1}
+
+
+def test_the_importers_word_filter_is_the_suggestion_words_filter():
+    from django.db import connection
+
+    from catalog.importing import _suggestion_words
+
+    title = "Sejarah 1945 ab 1a ²³⁴ १९४५ Ñandú Café-de-Flore " + "x" * 41 + " " + "y" * 40 + " sejarah"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT array_to_string(catalog_record_word_list(%s, '', '[{\"name\": \"Pramoedya Ananta Toer\"}]',"
+            " '{Sastra}', ''), ' '), ARRAY(SELECT catalog_record_words(%s, '', '[{\"name\": \"Pramoedya Ananta"
+            " Toer\"}]', '{Sastra}', ''))",
+            [title, title],
+        )
+        word_list, words = cursor.fetchone()
+    assert _suggestion_words(word_list) == set(words)
+    assert {"sejarah", "nandu", "cafe", "pramoedya", "y" * 40} <= set(words)
