@@ -41,10 +41,6 @@ class ItemData:
     status: str = "available"
     copy_text: str = ""  # filled by readers.prepare for the importer
 
-    def __reduce__(self):
-        fields = (self.barcode, self.call_number, self.shelf_location, self.copy_number, self.ill_allowed)
-        return (ItemData, (*fields, self.status, self.copy_text))
-
 
 # catalog.Record columns filled from incoming records, in the order importers write them.
 RECORD_COLUMNS = (
