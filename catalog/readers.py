@@ -298,12 +298,13 @@ def _unpack(packed: tuple) -> Entry:
 def _piece_bounds(total: int, size: int, smallest: int = 250) -> Iterator[tuple[int, int]]:
     """Pieces of `size` records, halving towards the end of the file: once the workers have parsed the last
     piece, only the writer has work left, so the last pieces are kept small."""
+    smallest = min(smallest, size)
     start = 0
     while start < total:
         remaining = total - start
         step = size if remaining >= 2 * size else max(smallest, (remaining + 1) // 2)
-        if remaining - step < smallest:
-            step = remaining
+        if remaining - step < smallest and remaining <= size:
+            step = remaining  # no crumb of a piece at the very end
         yield start, min(total, start + step)
         start += step
 
