@@ -9,7 +9,8 @@ two references measured in the same run on the same data:
 
     DEBUG=1 .venv/bin/python bench/import_bench.py --records 100000
 
-Runs in its own database (silang_bench_import, dropped and re-created) on the same server as the project.
+Runs in its own database (silang_bench_import, dropped and re-created) on the same server as the project; each
+measurement runs in a fresh process of its own, one after the other.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import io
 import json
 import os
 import random
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -145,13 +147,105 @@ def prepare_database() -> str:
     return url.replace("/silang?", f"/{BENCH_DB}?")
 
 
+def _setup_django(url: str):
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "consortium.settings")
+    import django
+
+    django.setup()
+
+
+def measure_parse(data: bytes, *, lean: bool) -> dict:
+    """The parse limit: pymarc reads every record and the catalog's fields are extracted (catalog.bibdata.from_marc).
+    Streamed, the records dropped as they come: keeping them all in a list makes Python's garbage collector rescan
+    them over and over (measured 11,000 instead of 13,200 records/s), which would flatter the import's share.
+    `lean`: the same with the importer's own lean reader (catalog.iso2709), for comparison, not a target."""
+    from catalog.readers import read_marc21
+
+    started = time.perf_counter()
+    parsed = sum(1 for _entry in read_marc21(data, lean=lean))
+    return {"records": parsed, "seconds": time.perf_counter() - started}
+
+
+def measure_copy(data: bytes, library_id: int) -> dict:
+    """The write limit: raw COPY of the same rows into tables shaped like ours, no triggers or indexes."""
+    from django.db import connection
+
+    from catalog.normalize import match_key
+    from catalog.readers import read_marc21
+
+    records_tsv, holdings_tsv = io.StringIO(), io.StringIO()
+
+    def clean(value) -> str:
+        return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
+
+    count = 0
+    for number, entry in enumerate(read_marc21(data), start=1):
+        bib = entry.bib
+        count += 1
+        key = match_key(title=bib.title, first_author=bib.first_author, year=bib.year, publisher=bib.publisher)
+        isbns = "{" + ",".join(bib.isbns) + "}"
+        fields = [str(number), clean(bib.title), clean(json.dumps(bib.authors)), clean(bib.publisher)]
+        fields += [str(bib.year or "\\N"), isbns, clean(key)]
+        records_tsv.write("\t".join(fields) + "\n")
+        for item in bib.items:
+            fields = [str(number), str(library_id), clean(item.barcode), clean(item.call_number)]
+            holdings_tsv.write("\t".join([*fields, clean(item.shelf_location)]) + "\n")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE copy_record (id bigint, title text, authors jsonb, publisher text, year int, "
+            "isbns varchar(13)[], match_key text)"
+        )
+        cursor.execute(
+            "CREATE TABLE copy_holding (record_id bigint, library_id bigint, barcode text, "
+            "call_number text, shelf_location text)"
+        )
+        records_tsv.seek(0)
+        holdings_tsv.seek(0)
+        started = time.perf_counter()
+        cursor.copy_expert("COPY copy_record FROM STDIN", records_tsv)
+        cursor.copy_expert("COPY copy_holding FROM STDIN", holdings_tsv)
+        seconds = time.perf_counter() - started
+        # Not the import's rows: dropped, or autovacuum picks the fresh tables up in the middle of the import.
+        cursor.execute("DROP TABLE copy_record, copy_holding")
+    return {"records": count, "seconds": seconds}
+
+
+def measure_import(data: bytes, library_id: int, filename: str) -> dict:
+    from catalog.importing import import_bytes
+    from consortium.models import Library
+
+    library = Library.objects.get(pk=library_id)
+    started = time.perf_counter()
+    report = import_bytes(library=library, data=data, filename=filename)
+    seconds = time.perf_counter() - started
+    fields = ("records_read", "holdings_added", "created", "joined", "to_review")
+    return {"seconds": seconds, **{name: getattr(report, name) for name in fields}, "skipped": len(report.skipped)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--step", choices=["parse", "lean", "copy", "import"], help=argparse.SUPPRESS)
+    parser.add_argument("--database-url", help=argparse.SUPPRESS)
+    parser.add_argument("--library", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    out_dir = ROOT / "bench" / "out"
-    out_dir.mkdir(exist_ok=True)
-    marc_path = out_dir / f"bench_{args.records}.mrc"
+    marc_path = ROOT / "bench" / "out" / f"bench_{args.records}.mrc"
+    if args.step:
+        # One measurement in a process of its own, as a real import runs: none inherits another's leftovers
+        # (a heap grown by the references made the import 8 % slower when all ran in one process).
+        _setup_django(args.database_url)
+        data = marc_path.read_bytes()
+        if args.step in ("parse", "lean"):
+            result = measure_parse(data, lean=args.step == "lean")
+        elif args.step == "copy":
+            result = measure_copy(data, args.library)
+        else:
+            result = measure_import(data, args.library, marc_path.name)
+        print(json.dumps(result))
+        return
+
+    marc_path.parent.mkdir(exist_ok=True)
     if not marc_path.exists():
         started = time.perf_counter()
         generate_marc(marc_path, args.records)
@@ -159,16 +253,10 @@ def main() -> None:
             f"generated {marc_path.name} ({marc_path.stat().st_size / 2**20:.1f} MB) in "
             f"{time.perf_counter() - started:.1f} s"
         )
-    os.environ["DATABASE_URL"] = prepare_database()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "consortium.settings")
-    import django
-
-    django.setup()
+    url = prepare_database()
+    _setup_django(url)
     from django.core.management import call_command
-    from django.db import connection
 
-    from catalog.importing import import_bytes
-    from catalog.readers import read_marc21
     from consortium.models import Library
 
     call_command("migrate", verbosity=0)
@@ -181,102 +269,32 @@ def main() -> None:
         province="Sumatera Utara",
         status="active",
     )
-    data = marc_path.read_bytes()
 
-    # 1. the parse limit: pymarc reads every record and the catalog's fields are extracted. Streamed, the records
-    #    dropped as they come: keeping them all in a list makes Python's garbage collector rescan them over and
-    #    over (measured 11,000 instead of 13,200 records/s), which would flatter the import's share.
-    started = time.perf_counter()
-    parsed = sum(1 for _entry in read_marc21(data, lean=False))
-    parse_seconds = time.perf_counter() - started
-    parse_rate = parsed / parse_seconds
-    # For comparison, not a target: the same with the importer's own lean reader (catalog.iso2709), pymarc
-    # only for the records it leaves to pymarc.
-    started = time.perf_counter()
-    lean_parsed = sum(1 for _entry in read_marc21(data))
-    lean_seconds = time.perf_counter() - started
-    lean_rate = lean_parsed / lean_seconds
-    entries = [entry for entry in read_marc21(data)]  # for the COPY reference, not timed
+    def run(step: str) -> dict:
+        command = [sys.executable, __file__, "--records", str(args.records), "--step", step]
+        command += ["--database-url", url, "--library", str(library.pk)]
+        done = subprocess.run(command, check=True, capture_output=True, text=True)
+        return json.loads(done.stdout.strip().splitlines()[-1])
 
-    # 2. the write limit: raw COPY of the same rows into tables shaped like ours, no triggers or indexes
-    from catalog.normalize import match_key
+    parse, lean, copy, imported = run("parse"), run("lean"), run("copy"), run("import")
+    parse_rate = parse["records"] / parse["seconds"]
+    lean_rate = lean["records"] / lean["seconds"]
+    copy_rate = copy["records"] / copy["seconds"]
+    import_rate = imported["records_read"] / imported["seconds"]
 
-    records_tsv, holdings_tsv = io.StringIO(), io.StringIO()
-
-    def clean(value) -> str:
-        return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
-
-    for number, entry in enumerate(entries, start=1):
-        bib = entry.bib
-        key = match_key(title=bib.title, first_author=bib.first_author, year=bib.year, publisher=bib.publisher)
-        isbns = "{" + ",".join(bib.isbns) + "}"
-        records_tsv.write(
-            "\t".join(
-                [
-                    str(number),
-                    clean(bib.title),
-                    clean(json.dumps(bib.authors)),
-                    clean(bib.publisher),
-                    str(bib.year or "\\N"),
-                    isbns,
-                    clean(key),
-                ]
-            )
-            + "\n"
-        )
-        for item in bib.items:
-            holdings_tsv.write(
-                "\t".join(
-                    [
-                        str(number),
-                        str(library.pk),
-                        clean(item.barcode),
-                        clean(item.call_number),
-                        clean(item.shelf_location),
-                    ]
-                )
-                + "\n"
-            )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TABLE copy_record (id bigint, title text, authors jsonb, publisher text, year int, "
-            "isbns varchar(13)[], match_key text)"
-        )
-        cursor.execute(
-            "CREATE TABLE copy_holding (record_id bigint, library_id bigint, barcode text, "
-            "call_number text, shelf_location text)"
-        )
-        started = time.perf_counter()
-        records_tsv.seek(0)
-        holdings_tsv.seek(0)
-        cursor.copy_expert("COPY copy_record FROM STDIN", records_tsv)
-        cursor.copy_expert("COPY copy_holding FROM STDIN", holdings_tsv)
-        connection.commit() if not connection.get_autocommit() else None
-        copy_seconds = time.perf_counter() - started
-    copy_rate = len(entries) / copy_seconds
-    record_count = len(entries)
-    # The references' rows are not the import's: freed, so that the import's parse workers are not forked from a
-    # process holding them.
-    del entries, records_tsv, holdings_tsv
-
-    # 3. the real import, end to end
-    started = time.perf_counter()
-    report = import_bytes(library=library, data=data, filename=marc_path.name)
-    import_seconds = time.perf_counter() - started
-    import_rate = report.records_read / import_seconds
-
-    print(f"records            {record_count:>10,}")
-    print(f"holdings           {report.holdings_added:>10,}")
-    print(f"parse limit        {parse_rate:>10,.0f} records/s  ({parse_seconds:.1f} s)")
-    print(f"lean reader        {lean_rate:>10,.0f} records/s  ({lean_seconds:.1f} s, same extraction)")
-    print(f"write limit (COPY) {copy_rate:>10,.0f} records/s  ({copy_seconds:.1f} s)")
+    print(f"records            {parse['records']:>10,}")
+    print(f"holdings           {imported['holdings_added']:>10,}")
+    print(f"parse limit        {parse_rate:>10,.0f} records/s  ({parse['seconds']:.1f} s)")
+    print(f"lean reader        {lean_rate:>10,.0f} records/s  ({lean['seconds']:.1f} s, same extraction)")
+    print(f"write limit (COPY) {copy_rate:>10,.0f} records/s  ({copy['seconds']:.1f} s)")
     print(
-        f"import end to end  {import_rate:>10,.0f} records/s  ({import_seconds:.1f} s): "
-        f"{100 * import_rate / parse_rate:.0f}% of the parse rate, {import_seconds / copy_seconds:.1f}x the COPY time"
+        f"import end to end  {import_rate:>10,.0f} records/s  ({imported['seconds']:.1f} s): "
+        f"{100 * import_rate / parse_rate:.0f}% of the parse rate, "
+        f"{imported['seconds'] / copy['seconds']:.1f}x the COPY time"
     )
     print(
-        f"created {report.created:,}, joined {report.joined:,}, to review {report.to_review:,}, "
-        f"skipped {len(report.skipped)}"
+        f"created {imported['created']:,}, joined {imported['joined']:,}, to review {imported['to_review']:,}, "
+        f"skipped {imported['skipped']}"
     )
 
 
