@@ -34,7 +34,7 @@ from .pgcopy import COPY_ESCAPES
 
 RECORD_TERMINATOR = b"\x1d"
 # Parsed pieces waiting for the writer, per parse worker.
-PIECES_AHEAD = 2
+PIECES_AHEAD = 1
 MARCXML_NS = "http://www.loc.gov/MARC21/slim"
 
 
