@@ -11,9 +11,6 @@ import json
 from collections.abc import Iterable, Sequence
 
 COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-# copy_row joins columns with NUL and writes NULL as \x01 (neither can be in Postgres text), then escapes the row
-# in one pass that turns those into tabs and \N: a third of the column-by-column time, in an import's hottest loop.
-_ROW_ESCAPES = {**COPY_ESCAPES, 0: "\t", 1: "\\N"}
 json_text = json.JSONEncoder(ensure_ascii=False).encode
 
 
@@ -31,17 +28,24 @@ def array_text(values) -> str:
 
 def copy_row(values: list[str | None]) -> str:
     """A COPY text row of text columns (None for NULL)."""
-    nulls = values.count(None)
-    joined = "\0".join(["\x01" if value is None else value for value in values])
-    if joined.count("\0") == len(values) - 1 and joined.count("\x01") == nulls:
-        return joined.translate(_ROW_ESCAPES)
-    # NUL or \x01 in the text itself (Postgres refuses the first; the second is a control character)
+    row = "\t".join(["\\N" if value is None else value for value in values])
+    # Most rows have nothing to escape, which four scans of the row tell: translating it costs ≈ 15 ns a character
+    # (a record's row: 4 µs), in an import's hottest loop. Each \N brings one backslash.
+    if (
+        row.count("\t") == len(values) - 1
+        and row.count("\\") == values.count(None)
+        and "\n" not in row
+        and "\r" not in row
+    ):
+        return row
     return "\t".join(["\\N" if value is None else value.translate(COPY_ESCAPES) for value in values])
 
 
 def copy_value(value) -> str:
     """One column of a COPY text row. Python lists become Postgres arrays; use `Json` for json columns."""
     if type(value) is str:  # most columns, first
+        if "\\" not in value and value.isprintable():
+            return value  # no tab, newline or backslash: nothing to escape (translate is ≈ 7 times slower)
         return value.translate(COPY_ESCAPES)
     if value is None:
         return "\\N"

@@ -318,16 +318,30 @@ def test_import_command_reports_a_rejected_file(school, tmp_path):
         call_command("import_records", str(empty), library="NOPE", stdout=out)
 
 
-def test_parsing_in_worker_processes_gives_the_same_import(school, other_school, data_file, settings, monkeypatch):
-    """Big files are parsed by worker processes while batches are written; the outcome must not change."""
+@pytest.mark.parametrize("start_method", ["fork", "forkserver"])
+def test_parsing_in_worker_processes_gives_the_same_import(
+    school, other_school, data_file, settings, monkeypatch, start_method
+):
+    """Big files are parsed by worker processes while batches are written; the outcome must not change, whether
+    the workers were forked with the file's records in memory or started clean and sent each piece."""
     import catalog.importing
+    import catalog.readers
 
     data = data_file("evergreen_jazz_1k.mrc").read_bytes()
     inline = import_bytes(library=school, data=data, filename="jazz.mrc")
     monkeypatch.setattr(catalog.importing, "PARALLEL_MIN_RECORDS", 1)
     monkeypatch.setattr(catalog.importing, "BATCH_SIZE", 300)
     settings.CATALOG_IMPORT_PARSE_WORKERS = 2
+    # Other threads alive (the test runner's) or not: that decides how the workers start.
+    monkeypatch.setattr(catalog.readers.threading, "active_count", lambda: 1 if start_method == "fork" else 2)
+    started_by = []
+    get_context = catalog.readers.multiprocessing.get_context
+    monkeypatch.setattr(
+        catalog.readers.multiprocessing, "get_context", lambda method: started_by.append(method) or get_context(method)
+    )
     parallel = import_bytes(library=other_school, data=data, filename="jazz.mrc")
+    assert started_by == [start_method]
+    assert catalog.readers._forked_bodies == []  # not kept after the workers have their copy
     assert (parallel.records_read, parallel.joined, parallel.created) == (1000, 1000, 0)
     assert parallel.holdings_added == inline.holdings_added == 1238
     assert parallel.skipped == inline.skipped

@@ -133,3 +133,30 @@ def test_merge_service_keeps_the_index_fresh(school, other_school, coordinator):
         [school.pk, other_school.pk], key=lambda pk: {school.pk: school.name, other_school.pk: other_school.name}[pk]
     )
     assert ids(run("sastra", library=[other_school.pk])) == [keep.pk]
+
+
+def test_inserted_copies_update_the_summary_only_where_they_change_it():
+    """The insert trigger checks the new copies, grouped per record, against the record's summary (migration
+    0010): a copy on the shelf, a newer copy and another school's copy each change it; a withdrawn one does not."""
+    a, b = LibraryFactory(), LibraryFactory()
+    record = Record.objects.create(title="Kamus besar")
+    Holding.objects.create(
+        record=record, library=a, barcode="K1", status="on_loan", date_added=datetime.date(2024, 1, 5)
+    )
+    record.refresh_from_db()
+    assert (record.holding_library_ids, record.available_library_ids) == ([a.pk], [])
+    Holding.objects.bulk_create(
+        [
+            Holding(record=record, library=a, barcode="K2", status="available", date_added=datetime.date(2024, 1, 1)),
+            Holding(record=record, library=b, barcode="K3", status="withdrawn", date_added=datetime.date(2025, 1, 1)),
+        ]
+    )
+    record.refresh_from_db()
+    assert (record.holding_library_ids, record.available_library_ids) == ([a.pk], [a.pk])
+    assert record.last_added == datetime.date(2024, 1, 5)
+    Holding.objects.create(
+        record=record, library=b, barcode="K4", status="missing", date_added=datetime.date(2025, 3, 1)
+    )
+    record.refresh_from_db()
+    assert sorted(record.holding_library_ids) == sorted([a.pk, b.pk]) and record.available_library_ids == [a.pk]
+    assert record.last_added == datetime.date(2025, 3, 1)
