@@ -629,10 +629,13 @@ class _VectorSession:
                 cursor.copy_expert("COPY silang_vector_input FROM STDIN", rows_in)
                 # COPY out: the vectors come already escaped for the writing session's COPY in. The words are
                 # letters and digits only, space-separated.
+                # What catalog_record_tsv and catalog_record_word_list do, with the authors read once for both
+                # (migration 0011).
                 cursor.copy_expert(
-                    "COPY (SELECT n, catalog_record_tsv(title, subtitle, responsibility, authors, subjects, series,"
-                    " summary, publisher), array_to_string(catalog_record_word_list(title, subtitle, authors,"
-                    " subjects, series), ' ') FROM silang_vector_input) TO STDOUT",
+                    "COPY (SELECT n, catalog_record_tsv_named(title, subtitle, responsibility, names, subjects,"
+                    " series, summary, publisher), array_to_string(catalog_record_word_list_named(title, subtitle,"
+                    " names, subjects, series), ' ') FROM (SELECT *, catalog_author_names(authors) AS names"
+                    " FROM silang_vector_input OFFSET 0) AS rows) TO STDOUT",
                     out,
                 )
         finally:
