@@ -160,7 +160,7 @@ class _Importer:
         self.by_isbn: dict[str, tuple[int, str]] = {}
         self.by_key: dict[str, tuple[int, str, int | None]] = {}
         self.fast = _fast_writes_allowed()
-        self.vectors: dict[int, tuple[str, set[str]]] = {}
+        self.vectors: dict[int, tuple[str, str]] = {}
         # The library's barcodes before this import: new ones are written with COPY, known ones upserted.
         self.known_barcodes: set[str] = set()
         if self.fast:
@@ -178,33 +178,26 @@ class _Importer:
         """`vectors`: the search vectors and suggestion words of the batch's records by entry number, computed
         meanwhile by a second session (_VectorSession); without them, or when that failed, the triggers do."""
         self.vectors = _VectorSession.result(vectors)
-        good: list[Entry] = []
-        for entry in entries:
-            self.report.records_read += 1
-            if entry.error:
-                self.skip(entry.number, entry.error)
-                continue
+        self.report.records_read += len(entries)
+        good: list[Entry] = [entry for entry in entries if not entry.error]
+        if len(good) < len(entries):
+            for entry in entries:
+                if entry.error:
+                    self.skip(entry.number, entry.error)
+        # Barcodes: nearly always new to this file, which one look at the whole batch tells.
+        codes = {item.barcode: entry.number for entry in good for item in entry.bib.items}
+        clean = len(codes) == sum(len(entry.bib.items) for entry in good) and self.seen_barcodes.keys().isdisjoint(
+            codes
+        )
+        if clean:
+            self.seen_barcodes.update(codes)
+        for entry in good:
             bib = entry.bib
             for bad in bib.bad_isbns:
                 self.warn(entry.number, _("ISBN %(isbn)s is not valid and was left out.") % {"isbn": bad})
-            items = []
-            for item in bib.items:
-                first = self.seen_barcodes.get(item.barcode)
-                if first is not None:
-                    self.warn(
-                        entry.number,
-                        _(
-                            "barcode %(barcode)s is used twice in this file (first in record "
-                            "%(first)s); this copy was skipped."
-                        )
-                        % {"barcode": item.barcode, "first": first},
-                    )
-                    continue
-                self.seen_barcodes[item.barcode] = entry.number
-                items.append(item)
-            bib.items = items
+            if not clean:
+                bib.items = self.first_copies(entry)
             bib.local_id = self.effective_local_id(entry)
-            good.append(entry)
         if not good:
             return
         if self.fast:
@@ -215,12 +208,30 @@ class _Importer:
                 pass  # rolled back whole; written again the careful way below
         self.write_batch(good, fast=False)
 
+    def first_copies(self, entry: Entry) -> list:
+        """The record's copies whose barcode this file has not used before; the others are reported."""
+        items = []
+        for item in entry.bib.items:
+            first = self.seen_barcodes.get(item.barcode)
+            if first is not None:
+                self.warn(
+                    entry.number,
+                    _(
+                        "barcode %(barcode)s is used twice in this file (first in record "
+                        "%(first)s); this copy was skipped."
+                    )
+                    % {"barcode": item.barcode, "first": first},
+                )
+                continue
+            self.seen_barcodes[item.barcode] = entry.number
+            items.append(item)
+        return items
+
     def write_batch(self, entries: list[Entry], *, fast: bool) -> None:
         """One transaction for the batch; the importer's own state changes only once it has committed."""
         self.tally: Counter = Counter()
         self.batch_isbn: dict[str, tuple[int, str]] = {}
         self.batch_key: dict[str, tuple[int, str, int | None]] = {}
-        self.batch_barcodes: list[str] = []
         with transaction.atomic():
             # Not waiting for the WAL flush at each commit is the usual bulk-load setting: a crash can lose
             # the last batches, never half of one.
@@ -233,7 +244,6 @@ class _Importer:
             self.by_isbn.setdefault(isbn, hit)
         for key, hit in self.batch_key.items():
             self.by_key.setdefault(key, hit)
-        self.known_barcodes.update(self.batch_barcodes)
 
     def effective_local_id(self, entry: Entry) -> str:
         """The library's own id for the record, so a re-import finds it again.
@@ -381,13 +391,13 @@ class _Importer:
             return
         vectors = self.vectors
         given = all(entry.number in vectors for entry, _record_id in new_records)
-        words: Counter = Counter()
         library = str(self.library.pk)
         held_tail = "\t".join(["{" + library + "}", "{" + library + "}", timezone.localdate().isoformat()])
         unavailable_tail = "\t".join(["{" + library + "}", "{}", timezone.localdate().isoformat()])
         empty_tail = "{}\t{}\t\\N"
         now = timezone.now().isoformat()
         buffer = io.StringIO()
+        word_lists = []
         for entry, record_id in new_records:
             statuses = {item.status for item in entry.bib.items}
             if HoldingStatus.AVAILABLE in statuses:
@@ -397,10 +407,12 @@ class _Importer:
             else:
                 tail = empty_tail
             key = copy_value(entry.match_key)
-            vector = vectors[entry.number][0] if given else "\\N"
-            buffer.write(f"{entry.record_copy}\t{record_id}\t{key}\t{tail}\t{now}\t{now}\t{vector}\n")
             if given:
-                words.update(vectors[entry.number][1])
+                vector, words = vectors[entry.number]
+                word_lists.append(words)
+            else:
+                vector = "\\N"
+            buffer.write(f"{entry.record_copy}\t{record_id}\t{key}\t{tail}\t{now}\t{now}\t{vector}\n")
         buffer.seek(0)
         columns = ", ".join(
             [*RECORD_COLUMNS, "id", "match_key", "holding_library_ids", "available_library_ids", "last_added"]
@@ -414,7 +426,7 @@ class _Importer:
             if given:
                 cursor.execute("SET LOCAL silang.search_vectors_given = off; SET LOCAL silang.search_words_given = off")
                 # As the word trigger does: sorted, so that concurrent imports lock shared words in the same order.
-                ordered = sorted(words.items())
+                ordered = sorted(_suggestion_word_counts(word_lists).items())
                 cursor.execute(
                     "INSERT INTO catalog_search_word AS sw (word, ndoc)"
                     " SELECT * FROM unnest(%s::text[], %s::int[])"
@@ -515,15 +527,17 @@ class _Importer:
         now = timezone.now().isoformat()
         fresh, known = io.StringIO(), io.StringIO()
         fresh_count = known_count = 0
+        # The library's barcodes before this import; those of earlier batches cannot come again (one barcode, one
+        # copy per file: run_batch).
+        known_barcodes = self.known_barcodes
         for record_id, entry, source_id in rows:
             for item in entry.bib.items:
                 line = f"{record_id}{head}{item.copy_text or item_copy_text(item)}{tail}{source_id}\t1\t{now}\n"
-                if fast and item.barcode[:64] not in self.known_barcodes:
+                if fast and not (known_barcodes and item.barcode[:64] in known_barcodes):
                     # A barcode the library did not have: a plain insert (a clash with a copy added meanwhile
                     # raises, and the batch is written again through the upsert).
                     fresh.write(line)
                     fresh_count += 1
-                    self.batch_barcodes.append(item.barcode[:64])
                 else:
                     known.write(line)
                     known_count += 1
@@ -603,7 +617,7 @@ class _VectorSession:
         return self.pool.submit(self._vectors, [(e.number, e.record_copy) for e in entries if e.record_copy])
 
     @staticmethod
-    def result(future: Future | None) -> dict[int, tuple[str, set[str]]]:
+    def result(future: Future | None) -> dict[int, tuple[str, str]]:
         if future is None:
             return {}
         try:
@@ -611,7 +625,7 @@ class _VectorSession:
         except Exception:  # noqa: BLE001 - whatever it was, the trigger computes the vectors instead
             return {}
 
-    def _vectors(self, rows: list[tuple[int, str]]) -> dict[int, tuple[str, set[str]]]:
+    def _vectors(self, rows: list[tuple[int, str]]) -> dict[int, tuple[str, str]]:
         if not rows:
             return {}
         if self.conn is None:
@@ -643,13 +657,16 @@ class _VectorSession:
         given = {}
         for line in out.getvalue().splitlines():
             number, vector, words = line.split("\t")
-            given[int(number)] = (vector, _suggestion_words(words))
+            given[int(number)] = (vector, words)
         return given
 
 
-def _suggestion_words(words: str) -> set[str]:
-    """catalog_record_words' filter (migration 0009): 3 to 40 characters, not a number, once each."""
-    return {word for word in words.split(" ") if 3 <= len(word) <= 40 and not (word.isdigit() and word.isascii())}
+def _suggestion_word_counts(word_lists: list[str]) -> dict[str, int]:
+    """Per suggestion word, how many of the records have it: catalog_record_words' filter (migration 0009: 3 to
+    40 characters, not a number, once a record) over each record's word list, space-separated as the second
+    session sends it. Counted for the whole batch at once, in C, and filtered once per distinct word."""
+    counts = Counter(chain.from_iterable(set(words.split(" ")) for words in word_lists))
+    return {word: n for word, n in counts.items() if 3 <= len(word) <= 40 and not (word.isdigit() and word.isascii())}
 
 
 class _NoVectors:

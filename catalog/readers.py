@@ -15,7 +15,7 @@ import json
 import multiprocessing
 import re
 import threading
-from collections import deque
+from collections import deque, namedtuple
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -78,6 +78,12 @@ class ImportBib:
         self.year = year
         self.pages = pages
         self.items = items
+
+
+# A copy as a parse worker sends it back: the fields of bibdata.ItemData, read the same way, made in one step.
+ImportItem = namedtuple(
+    "ImportItem", ["barcode", "call_number", "shelf_location", "copy_number", "ill_allowed", "status", "copy_text"]
+)
 
 
 def prepare(entry: Entry) -> Entry:
@@ -284,7 +290,7 @@ def _unpack(packed: tuple, bodies: list[bytes]) -> Entry:
     if len(packed) == 3:
         return Entry(packed[0], raw=packed[1], error=packed[2])
     number, error, key, loose, record_copy, local_id, material, isbns, bad, year, pages, items = packed
-    bib = ImportBib(local_id, material, isbns, bad, year, pages, [ItemData(*item) for item in items])
+    bib = ImportBib(local_id, material, isbns, bad, year, pages, list(map(ImportItem._make, items)))
     raw = bodies[number - 1].lstrip(b"\r\n") + RECORD_TERMINATOR  # the bytes marc21_entry read
     return Entry(number, bib, raw, error, key, loose, record_copy)
 

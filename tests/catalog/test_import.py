@@ -538,7 +538,7 @@ def test_a_given_search_vector_counts_only_for_the_import_that_says_so(school):
 def test_the_importers_word_filter_is_the_suggestion_words_filter():
     from django.db import connection
 
-    from catalog.importing import _suggestion_words
+    from catalog.importing import _suggestion_word_counts
 
     title = "Sejarah 1945 ab 1a ²³⁴ १९४५ Ñandú Café-de-Flore " + "x" * 41 + " " + "y" * 40 + " sejarah"
     with connection.cursor() as cursor:
@@ -549,5 +549,10 @@ def test_the_importers_word_filter_is_the_suggestion_words_filter():
             [title, title],
         )
         word_list, words = cursor.fetchone()
-    assert _suggestion_words(word_list) == set(words)
+    assert _suggestion_word_counts([word_list]) == dict.fromkeys(words, 1)
+    assert _suggestion_word_counts([word_list, "sejarah nandu 1945"]) == {
+        **dict.fromkeys(words, 1),
+        "sejarah": 2,
+        "nandu": 2,
+    }
     assert {"sejarah", "nandu", "cafe", "pramoedya", "y" * 40} <= set(words)
