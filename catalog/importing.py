@@ -165,6 +165,7 @@ class _Importer:
         self.known_barcodes: set[str] = set()
         if self.fast:
             self.known_barcodes = set(Holding.objects.filter(library=library).values_list("barcode", flat=True))
+        self.had_sources = SourceRecord.objects.filter(library=library).exists()
 
     def skip(self, number: int, reason: str, local_id: str = "") -> None:
         self.report.skipped.append({"record": number, "local_id": local_id, "reason": reason})
@@ -266,20 +267,26 @@ class _Importer:
     def write(self, entries: list[Entry], *, fast: bool) -> None:
         library = self.library
         local_ids = [e.bib.local_id for e in entries if e.bib.local_id]
-        existing_sources = {
-            source.local_id: source
-            for source in SourceRecord.objects.raw(
-                # One probe of the partial unique index on (library, local id) per id (`local_id <> ''` lets it
-                # answer): a plain `= ANY(...)` was planned as a scan of the library's sources per batch, 0.9 s a
-                # batch at 100,000 sources, in a catalog whose statistics are not yet gathered.
-                "SELECT s.id, s.record_id, s.local_id, s.data FROM unnest(%s::text[]) AS wanted(local_id),"
-                " LATERAL (SELECT id, record_id, local_id, data FROM catalog_sourcerecord"
-                " WHERE library_id = %s AND local_id <> '' AND local_id = wanted.local_id OFFSET 0) AS s",
-                [local_ids, library.pk],
-            )
-        }
+        # A library's first import has no earlier sources to find, and ids repeated in the file are made unique
+        # (effective_local_id). An import of the same library running meanwhile could still add one: the fast
+        # COPY of the sources then clashes, and the careful way looks them up.
+        existing_sources = (
+            {}
+            if fast and not self.had_sources
+            else {
+                source.local_id: source
+                for source in SourceRecord.objects.raw(
+                    # One probe of the partial unique index on (library, local id) per id (`local_id <> ''` lets it
+                    # answer): a plain `= ANY(...)` was planned as a scan of the library's sources per batch, 0.9 s a
+                    # batch at 100,000 sources, in a catalog whose statistics are not yet gathered.
+                    "SELECT s.id, s.record_id, s.local_id, s.data FROM unnest(%s::text[]) AS wanted(local_id),"
+                    " LATERAL (SELECT id, record_id, local_id, data FROM catalog_sourcerecord"
+                    " WHERE library_id = %s AND local_id <> '' AND local_id = wanted.local_id OFFSET 0) AS s",
+                    [local_ids, library.pk],
+                )
+            }
+        )
         isbns = sorted({isbn for e in entries for isbn in e.bib.isbns})
-        keys = {e.number: e.match_key for e in entries}
         isbn_hits: dict[str, list[tuple[int, str, int | None]]] = {}
         if isbns:
             with connection.cursor() as cursor:
@@ -295,15 +302,23 @@ class _Importer:
             for rid, rec_isbns, mtype, pages in rows:
                 for isbn in rec_isbns:
                     isbn_hits.setdefault(isbn, []).append((rid, mtype, pages))
+        # One probe per title and author (catalog_loose_key(match_key) is indexed, migration 0003) gives both the
+        # records with the same match key and the review queue's candidates: a match key is its loose key plus
+        # year and publisher.
         key_hits: dict[str, list[tuple[int, str, int | None]]] = {}
+        loose_hits: dict[str, list[tuple[int, str, int | None, int | None]]] = {}
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT r.id, wanted.key, r.material_type, r.pages FROM unnest(%s::text[]) AS wanted(key),"
-                f" {_PROBE.format(condition='match_key = wanted.key', columns=_MATCH_COLUMNS)}",
-                [sorted(set(keys.values()))],
+                "SELECT r.id, r.match_key, wanted.loose, r.material_type, r.year, r.pages"
+                " FROM unnest(%s::text[]) AS wanted(loose),"
+                f" {_PROBE.format(condition='catalog_loose_key(match_key) = wanted.loose', columns=_MATCH_COLUMNS)}"
+                " ORDER BY r.id",
+                [sorted({e.loose_key for e in entries})],
             )
-            for rid, key, mtype, pages in cursor.fetchall():
+            for rid, key, loose, mtype, year, pages in cursor.fetchall():
                 key_hits.setdefault(key, []).append((rid, mtype, pages))
+                loose_hits.setdefault(loose, []).append((rid, mtype, year, pages))
+        self.loose_hits = loose_hits
 
         holdings_for: list[tuple[int, Entry, int]] = []  # (record id, entry, source id)
         pending: list[tuple[Entry, int]] = []  # new sources and the record they belong to
@@ -316,11 +331,11 @@ class _Importer:
                 record_id = self.update_existing(entry, source)
                 holdings_for.append((record_id, entry, source.pk))
                 continue
-            record_id = self.find_match(bib, keys[entry.number], isbn_hits, key_hits)
+            record_id = self.find_match(bib, entry.match_key, isbn_hits, key_hits)
             if record_id is None:
                 record_id = next(new_ids)
                 new_records.append((entry, record_id))
-                self.remember(bib, keys[entry.number], record_id)
+                self.remember(bib, entry.match_key, record_id)
                 self.tally["created"] += 1
             else:
                 self.tally["joined"] += 1
@@ -465,25 +480,20 @@ class _Importer:
 
     def queue_reviews(self, created: list[tuple[Entry, int, int]]) -> None:
         """New records with the title and author of an earlier record of the same type, whose year or publisher
-        differ a little: kept apart for now and queued for a coordinator, never merged silently."""
-        loose = {entry.number: entry.loose_key for entry, _record, _source in created}
-        prefixes = {value for value in loose.values() if value.split("|")[0]}
-        if not prefixes:
-            return
-        groups: dict[str, list[tuple]] = {}
-        with connection.cursor() as cursor:
-            # catalog_loose_key(match_key) is indexed (migration 0003): one probe per title and author.
-            cursor.execute(
-                "SELECT r.id, wanted.loose, r.material_type, r.year, r.pages FROM unnest(%s::text[]) AS wanted(loose),"
-                f" {_PROBE.format(condition='catalog_loose_key(match_key) = wanted.loose', columns=_MATCH_COLUMNS)}",
-                [sorted(prefixes)],
-            )
-            for row in cursor.fetchall():
-                groups.setdefault(row[1], []).append(row)
+        differ a little: kept apart for now and queued for a coordinator, never merged silently.
+
+        Earlier records: those the batch's title-and-author probe found (`write`), then the batch's own new
+        records before this one."""
+        earlier_in_batch: dict[str, list[tuple[int, str, int | None, int | None]]] = {}
         reviews = []
         for entry, record_id, source_id in created:
             bib = entry.bib
-            for rid, _key, mtype, year, pages in groups.get(loose[entry.number], []):
+            loose = entry.loose_key
+            if not loose.split("|")[0]:
+                continue  # no title: nothing to compare
+            candidates = chain(self.loose_hits.get(loose, ()), earlier_in_batch.get(loose, ()))
+            earlier_in_batch.setdefault(loose, []).append((record_id, bib.material_type, bib.year, bib.pages))
+            for rid, mtype, year, pages in candidates:
                 if rid >= record_id or mtype != bib.material_type:
                     continue  # only earlier records, and never across material types
                 if year and bib.year and abs(year - bib.year) > 1:
@@ -694,7 +704,7 @@ _HOLDING_COLUMNS = (
 # Dedup lookups probe the index once per wanted value. OFFSET 0 keeps the subquery a parameterised probe:
 # joined plainly, a catalog growing during a long import (statistics not yet refreshed) was planned as a scan.
 _PROBE = "LATERAL (SELECT {columns} FROM catalog_record WHERE {condition} OFFSET 0) AS r"
-_MATCH_COLUMNS = "id, isbns, material_type, year, pages"
+_MATCH_COLUMNS = "id, isbns, material_type, year, pages, match_key"
 
 
 class _Retry(Exception):

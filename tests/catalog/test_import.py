@@ -135,6 +135,45 @@ def test_uncertain_match_goes_to_review_not_merged(school, other_school):
     assert MatchReview.objects.filter(status="open").count() == 1
 
 
+@pytest.mark.parametrize("batch_size", [2, 100])
+def test_review_candidates_within_one_file_and_across_batches(school, monkeypatch, batch_size):
+    """An edition a year apart is queued against the earlier record of the same file, whether it came in the same
+    batch or an earlier one; two years apart, or another material type, it is not."""
+    import catalog.importing
+
+    monkeypatch.setattr(catalog.importing, "BATCH_SIZE", batch_size)
+    rows = [
+        "L1,Ronggeng Dukuh Paruk,Ahmad Tohari,Gramedia,2003,,R1",
+        "L2,Ronggeng dukuh paruk,Ahmad Tohari,Gramedia Pustaka,2004,,R2",
+        "L3,Ronggeng Dukuh Paruk,Ahmad Tohari,Gramedia Utama,2009,,R3",
+        "L4,Ronggeng Dukuh Paruk,Ahmad Tohari,Gramedia Film,2004,av,R4",
+    ]
+    data = "local_id,title,authors,publisher,year,material_type,barcode\n" + "\n".join(rows) + "\n"
+    report = import_bytes(library=school, data=data.encode(), filename="r.csv")
+    assert report.created == 4 and report.to_review == 1
+    review = MatchReview.objects.get()
+    first = SourceRecord.objects.get(local_id="L1").record
+    assert (review.candidate, review.record) == (first, SourceRecord.objects.get(local_id="L2").record)
+
+
+def test_a_source_added_meanwhile_sends_the_batch_the_careful_way(school, data_file, monkeypatch):
+    """A library's first import does not look its sources up; if the same record ids arrived meanwhile (another
+    import of that library), the batch is written again the careful way and updates them, doubling nothing."""
+    import catalog.importing
+
+    import_file(library=school, path=data_file("evergreen_lul_fre_100.mrc"))
+    original_init = catalog.importing._Importer.__init__
+
+    def forgetful_init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        self.had_sources = False  # as if the first import had come while this one started
+
+    monkeypatch.setattr(catalog.importing._Importer, "__init__", forgetful_init)
+    again = import_file(library=school, path=data_file("evergreen_lul_fre_100.mrc"))
+    assert (again.unchanged, again.created, again.holdings_added) == (100, 0, 0)
+    assert SourceRecord.objects.filter(library=school).count() == 100
+
+
 def test_match_key_joins_accent_and_case_variants(school, other_school):
     csv_a = "title,authors,publisher,year,barcode\nBumi Manusia,Pramoedya Ananta Toer,Hasta Mitra,1980,B1\n"
     csv_b = 'title,authors,publisher,year,barcode\nBUMI MANUSIA.,"Toer, Pramoedya Ananta",Hasta Mitra,1980,B7\n'
