@@ -80,10 +80,9 @@ class ImportBib:
         self.items = items
 
 
-# A copy as a parse worker sends it back: the fields of bibdata.ItemData, read the same way, made in one step.
-ImportItem = namedtuple(
-    "ImportItem", ["barcode", "call_number", "shelf_location", "copy_number", "ill_allowed", "status", "copy_text"]
-)
+# A copy as a parse worker sends it back: what the importer reads of it (its barcode, its status for the record's
+# holdings summary, and the COPY text made by `prepare`).
+ImportItem = namedtuple("ImportItem", ["barcode", "status", "copy_text"])
 
 
 def prepare(entry: Entry) -> Entry:
@@ -263,25 +262,15 @@ def _parse_forked_piece(start: int, end: int, language: str) -> list[tuple]:
 
 
 def _pack(entry: Entry) -> tuple:
-    """What the importer reads of an entry. Not the raw record, which the importer has already (`_unpack`)."""
+    """What the importer reads of an entry, as plain values (an enum member is unpickled by a call to its class).
+    Not the raw record, which the importer has already (`_unpack`)."""
     bib = entry.bib
     if bib is None:
         return (entry.number, entry.raw, entry.error)
-    items = [
-        (
-            item.barcode,
-            item.call_number,
-            item.shelf_location,
-            item.copy_number,
-            item.ill_allowed,
-            item.status,
-            item.copy_text,
-        )
-        for item in bib.items
-    ]
+    items = [(item.barcode, item.status, item.copy_text) for item in bib.items]
     return (
         entry.number, entry.error, entry.match_key, entry.loose_key, entry.record_copy,
-        bib.local_id, bib.material_type, bib.isbns, bib.bad_isbns, bib.year, bib.pages, items,
+        bib.local_id, str(bib.material_type), bib.isbns, bib.bad_isbns, bib.year, bib.pages, items,
     )  # fmt: skip
 
 
