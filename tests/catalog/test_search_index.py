@@ -160,3 +160,19 @@ def test_inserted_copies_update_the_summary_only_where_they_change_it():
     record.refresh_from_db()
     assert sorted(record.holding_library_ids) == sorted([a.pk, b.pk]) and record.available_library_ids == [a.pk]
     assert record.last_added == datetime.date(2025, 3, 1)
+
+
+def test_a_bulk_insert_of_copies_updates_the_summary_in_one_pass():
+    """More than 20,000 copies in one statement are checked with one join over the catalog (migration 0013)."""
+    a, b = LibraryFactory(), LibraryFactory()
+    records = Record.objects.bulk_create([Record(title=f"Buku paket {n}") for n in range(10)])
+    Holding.objects.create(record=records[0], library=a, barcode="P0", status="on_loan")
+    copies = [
+        Holding(record=records[n % 10], library=b if (n // 10) % 2 else a, barcode=f"P{n + 1}", status="available")
+        for n in range(20_001)
+    ]
+    copies[-1].date_added = datetime.date(2031, 1, 1)
+    Holding.objects.bulk_create(copies)
+    by_id = {r.pk: r for r in Record.objects.filter(pk__in=[r.pk for r in records])}
+    assert all(sorted(r.available_library_ids) == sorted([a.pk, b.pk]) for r in by_id.values())
+    assert by_id[copies[-1].record_id].last_added == datetime.date(2031, 1, 1)
