@@ -50,6 +50,9 @@ from .readers import (
 )
 
 BATCH_SIZE = 2000
+# COPY data goes to Postgres in pieces of this size (psycopg2's default, 8 kB, meant ≈ 30,000 round trips through the
+# driver for 100,000 records).
+COPY_CHUNK = 1 << 20
 # Files with fewer records are parsed in this process: starting workers would cost more than it saves.
 PARALLEL_MIN_RECORDS = getattr(settings, "CATALOG_IMPORT_PARALLEL_MIN_RECORDS", 4 * BATCH_SIZE)
 MAX_IMPORT_BYTES = getattr(settings, "CATALOG_IMPORT_MAX_BYTES", 250 * 1024 * 1024)
@@ -364,6 +367,7 @@ class _Importer:
                 "COPY catalog_sourcerecord (id, record_id, library_id, format, local_id, data, original_record_id,"
                 " received_at, updated_at) FROM STDIN",
                 lines,
+                COPY_CHUNK,
             )
         source_of = {}
         for (entry, record_id), source_id in zip(pending, source_ids, strict=True):
@@ -437,7 +441,7 @@ class _Importer:
             if given:
                 # The triggers keep the given vectors and leave the words to us (migration 0009).
                 cursor.execute("SET LOCAL silang.search_vectors_given = on; SET LOCAL silang.search_words_given = on")
-            cursor.copy_expert(f"COPY catalog_record ({columns}) FROM STDIN", buffer)
+            cursor.copy_expert(f"COPY catalog_record ({columns}) FROM STDIN", buffer, COPY_CHUNK)
             if given:
                 cursor.execute("SET LOCAL silang.search_vectors_given = off; SET LOCAL silang.search_words_given = off")
                 # As the word trigger does: sorted, so that concurrent imports lock shared words in the same order.
@@ -555,7 +559,7 @@ class _Importer:
         if fresh_count:
             fresh.seek(0)
             with connection.cursor() as cursor:
-                cursor.copy_expert(f"COPY catalog_holding ({columns}) FROM STDIN", fresh)
+                cursor.copy_expert(f"COPY catalog_holding ({columns}) FROM STDIN", fresh, COPY_CHUNK)
             self.tally["holdings_added"] += fresh_count
         if known_count:
             known.seek(0)
@@ -569,7 +573,9 @@ class _Importer:
             )
             # Emptied here too: inside an outer transaction (tests, the API) nothing commits between batches.
             cursor.execute("TRUNCATE silang_import_holding")
-            cursor.copy_expert(f"COPY silang_import_holding ({', '.join(_HOLDING_COLUMNS)}) FROM STDIN", buffer)
+            cursor.copy_expert(
+                f"COPY silang_import_holding ({', '.join(_HOLDING_COLUMNS)}) FROM STDIN", buffer, COPY_CHUNK
+            )
             # Keyed by (library, barcode): a re-import changes nothing, a changed row updates only what differs.
             # Circulation status is Silang's own and is never overwritten by an import.
             cursor.execute(
@@ -650,7 +656,7 @@ class _VectorSession:
         out = io.StringIO()
         try:
             with self.conn.cursor() as cursor:
-                cursor.copy_expert("COPY silang_vector_input FROM STDIN", rows_in)
+                cursor.copy_expert("COPY silang_vector_input FROM STDIN", rows_in, COPY_CHUNK)
                 # COPY out: the vectors come already escaped for the writing session's COPY in. The words are
                 # letters and digits only, space-separated.
                 # What catalog_record_tsv and catalog_record_word_list do, with the authors read once for both
