@@ -285,17 +285,21 @@ def _unpack(packed: tuple, bodies: list[bytes]) -> Entry:
 
 
 def _piece_bounds(total: int, size: int, smallest: int = 250) -> Iterator[tuple[int, int]]:
-    """Pieces of `size` records, halving towards the end of the file: once the workers have parsed the last
-    piece, only the writer has work left, so the last pieces are kept small."""
+    """Pieces of up to `size` records: a quarter and a half of that first, then `size`, halving towards the end of
+    the file. Nothing is written until the first piece is parsed, and once the workers have parsed the last piece
+    only the writer has work left: small pieces at both ends keep those waits short."""
     smallest = min(smallest, size)
     start = 0
+    ramp = max(smallest, size // 4)
     while start < total:
         remaining = total - start
         step = size if remaining >= 2 * size else max(smallest, (remaining + 1) // 2)
+        step = min(step, ramp)
         if remaining - step < smallest and remaining <= size:
             step = remaining  # no crumb of a piece at the very end
         yield start, min(total, start + step)
         start += step
+        ramp = min(size, ramp * 2)
 
 
 def read_marc21_batches(bodies: list[bytes], batch_size: int, workers: int) -> Iterator[list[Entry]]:

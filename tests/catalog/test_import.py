@@ -595,3 +595,17 @@ def test_the_importers_word_filter_is_the_suggestion_words_filter():
         "nandu": 2,
     }
     assert {"sejarah", "nandu", "cafe", "pramoedya", "y" * 40} <= set(words)
+
+
+@pytest.mark.parametrize("total", [1, 249, 250, 2_100, 8_000, 20_000, 100_001])
+def test_pieces_cover_the_file_small_at_both_ends(total):
+    """Parse pieces: contiguous, never above the batch size, a quarter and a half of it first, halving at the end."""
+    from catalog.readers import _piece_bounds
+
+    bounds = list(_piece_bounds(total, 2000))
+    assert bounds[0][0] == 0 and bounds[-1][1] == total
+    assert all(end == start for (_s, end), (start, _e) in zip(bounds, bounds[1:], strict=False))
+    sizes = [end - start for start, end in bounds]
+    assert max(sizes) <= 2000 and (min(sizes) >= 250 or total < 250 or len(sizes) == 1)
+    if total >= 8_000:
+        assert sizes[:3] == [500, 1000, 2000] and sizes[-1] <= 500
