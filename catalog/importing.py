@@ -321,7 +321,6 @@ class _Importer:
             for rid, key, loose, mtype, year, pages in cursor.fetchall():
                 key_hits.setdefault(key, []).append((rid, mtype, pages))
                 loose_hits.setdefault(loose, []).append((rid, mtype, year, pages))
-        self.loose_hits = loose_hits
 
         holdings_for: list[tuple[int, Entry, int]] = []  # (record id, entry, source id)
         pending: list[tuple[Entry, int]] = []  # new sources and the record they belong to
@@ -377,7 +376,9 @@ class _Importer:
         if fast:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL session_replication_role = origin")
-        self.queue_reviews([(entry, record_id, source_of[entry.number]) for entry, record_id in new_records])
+        self.queue_reviews(
+            [(entry, record_id, source_of[entry.number]) for entry, record_id in new_records], loose_hits
+        )
 
     def lock_references(self, *, record_ids: set[int], new_record_ids: set[int], source_ids: set[int]) -> None:
         """Before writing with the per-row foreign-key checks off (`session_replication_role = replica`):
@@ -482,12 +483,16 @@ class _Importer:
                 return rid
         return None
 
-    def queue_reviews(self, created: list[tuple[Entry, int, int]]) -> None:
+    def queue_reviews(
+        self,
+        created: list[tuple[Entry, int, int]],
+        loose_hits: dict[str, list[tuple[int, str, int | None, int | None]]],
+    ) -> None:
         """New records with the title and author of an earlier record of the same type, whose year or publisher
         differ a little: kept apart for now and queued for a coordinator, never merged silently.
 
-        Earlier records: those the batch's title-and-author probe found (`write`), then the batch's own new
-        records before this one."""
+        Earlier records: `loose_hits`, what the batch's title-and-author probe found (`write`), then the batch's
+        own new records before this one."""
         earlier_in_batch: dict[str, list[tuple[int, str, int | None, int | None]]] = {}
         reviews = []
         for entry, record_id, source_id in created:
@@ -495,7 +500,7 @@ class _Importer:
             loose = entry.loose_key
             if not loose.split("|")[0]:
                 continue  # no title: nothing to compare
-            candidates = chain(self.loose_hits.get(loose, ()), earlier_in_batch.get(loose, ()))
+            candidates = chain(loose_hits.get(loose, ()), earlier_in_batch.get(loose, ()))
             earlier_in_batch.setdefault(loose, []).append((record_id, bib.material_type, bib.year, bib.pages))
             for rid, mtype, year, pages in candidates:
                 if rid >= record_id or mtype != bib.material_type:

@@ -303,7 +303,7 @@ def _piece_bounds(total: int, size: int, smallest: int = 250) -> Iterator[tuple[
 
 
 def read_marc21_batches(bodies: list[bytes], batch_size: int, workers: int) -> Iterator[list[Entry]]:
-    """Entries of `split_marc21` bodies in file order, `batch_size` at a time (fewer towards the end), parsed by
+    """Entries of `split_marc21` bodies in file order, `batch_size` at a time (fewer at both ends), parsed by
     `workers` processes ahead of the caller.
 
     Parsing is most of an import's Python work: in worker processes it runs on the other cores while the

@@ -7,6 +7,8 @@ grouped per record first (libraries, libraries on the shelf, newest date) and ea
 its key, whatever the statistics say (`OFFSET 0` keeps the lookup a parameterized index probe).
 """
 
+from importlib import import_module
+
 from django.db import migrations
 
 FORWARD = r"""
@@ -42,30 +44,8 @@ BEGIN
 END $$;
 """
 
-BACKWARD = r"""
-CREATE OR REPLACE FUNCTION catalog_holding_summary_trg() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM catalog_refresh_holding_summary(ARRAY(
-            SELECT DISTINCT n.record_id FROM new_rows n JOIN catalog_record r ON r.id = n.record_id
-             WHERE n.status <> 'withdrawn'
-               AND (NOT n.library_id = ANY(r.holding_library_ids)
-                    OR (n.status = 'available' AND NOT n.library_id = ANY(r.available_library_ids))
-                    OR n.date_added > coalesce(r.last_added, '-infinity'::date))));
-    ELSIF TG_OP = 'DELETE' THEN
-        PERFORM catalog_refresh_holding_summary(ARRAY(SELECT DISTINCT record_id FROM old_rows));
-    ELSE
-        PERFORM catalog_refresh_holding_summary(ARRAY(
-            SELECT n.record_id FROM new_rows n JOIN old_rows o ON o.id = n.id
-             WHERE (n.record_id, n.library_id, n.status, n.date_added)
-                   IS DISTINCT FROM (o.record_id, o.library_id, o.status, o.date_added)
-            UNION SELECT o.record_id FROM new_rows n JOIN old_rows o ON o.id = n.id
-             WHERE (n.record_id, n.library_id, n.status, n.date_added)
-                   IS DISTINCT FROM (o.record_id, o.library_id, o.status, o.date_added)));
-    END IF;
-    RETURN NULL;
-END $$;
-"""
+# Backwards: the function of migration 0005.
+BACKWARD = import_module("catalog.migrations.0005_summary_on_insert").FORWARD
 
 
 class Migration(migrations.Migration):
