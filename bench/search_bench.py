@@ -168,7 +168,7 @@ def generate(args) -> None:
         conn.execute(
             "SELECT setval(pg_get_serial_sequence('catalog_record', 'id'), (SELECT max(id) FROM catalog_record))"
         )
-        conn.execute("DROP TABLE bench_plan")
+        conn.execute("DROP TABLE IF EXISTS bench_plan")
         conn.execute("VACUUM ANALYZE catalog_record")
         conn.execute("VACUUM ANALYZE catalog_holding")
         conn.execute("VACUUM ANALYZE catalog_search_word")
