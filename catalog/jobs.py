@@ -9,7 +9,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from .choices import ImportStatus
-from .importing import import_file
+from .ingest import import_file
 from .models import ImportJob
 
 

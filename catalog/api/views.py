@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from catalog import services
 from catalog.filtersets import HoldingFilterSet, RecordFilterSet
-from catalog.importing import import_bytes
+from catalog.ingest import import_bytes
 from catalog.models import Holding, Record
 from consortium import policy
 from consortium.api.permissions import ReadForAnyoneWriteSignedIn, ReadOnlyKeyCannotWrite

@@ -1,16 +1,11 @@
-from pathlib import Path
-
 import pytest
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+from tests.shared_data import shared_file
 
 
 @pytest.fixture
 def data_file():
-    def path(name: str) -> Path:
-        return DATA / name
-
-    return path
+    return shared_file
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from catalog.importing import import_bytes
+from catalog.ingest import import_bytes
 from catalog.models import Holding, ImportJob, MatchReview, Record
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.importing import import_file
+from catalog.ingest import import_file
 from consortium.models import Library
 
 

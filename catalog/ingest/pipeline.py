@@ -33,8 +33,8 @@ from django.utils.translation import gettext as _
 from consortium.models import Library
 
 from .bibdata import RECORD_COLUMNS, BibData
-from .choices import HoldingStatus, SourceFormat
-from .models import Holding, MatchReview, Record, SourceRecord
+from ..choices import HoldingStatus, SourceFormat
+from ..models import Holding, MatchReview, Record, SourceRecord
 from .pgcopy import copy_value
 from .readers import (
     Entry,

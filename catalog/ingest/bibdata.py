@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 import pymarc
 
-from .choices import ContributorRole, MaterialType
+from ..choices import ContributorRole, MaterialType
 from .iso2709 import LeanRecord
-from .normalize import clean_issn, first_year, isbn13, page_count, strip_punct
+from ..normalize import clean_issn, first_year, isbn13, page_count, strip_punct
 
 ACCESSION = re.compile(r"accession\s*(?:no\.?|number)?\s*:?\s*(\S+)", re.IGNORECASE)
 
@@ -197,7 +197,7 @@ def _items(record: pymarc.Record) -> list[ItemData]:
     return items
 
 
-# Every tag from_marc reads (tested): the lean reader (catalog.iso2709) decodes only these.
+# Every tag from_marc reads (tested): the lean reader (catalog.ingest.iso2709) decodes only these.
 TAGS_READ = frozenset(
     "001 008 020 022 041 082 100 110 111 245 250 260 264 300 440 490 520 600 610 650 651 655 700 710 711 830 "
     "852 949 952".split()

@@ -28,8 +28,8 @@ from django.utils.translation import gettext as _
 
 from . import iso2709
 from .bibdata import TAGS_READ, BibData, ItemData, from_marc
-from .choices import MaterialType, SourceFormat
-from .normalize import clean_issn, first_year, isbn13, loose_key_of, match_key, page_count, strip_punct
+from ..choices import MaterialType, SourceFormat
+from ..normalize import clean_issn, first_year, isbn13, loose_key_of, match_key, page_count, strip_punct
 from .pgcopy import array_text, copy_row, json_text
 
 RECORD_TERMINATOR = b"\x1d"
@@ -188,7 +188,7 @@ def split_marc21(data: bytes) -> list[bytes]:
 
 
 def marc21_entry(number: int, body: bytes, *, lean: bool = True) -> Entry:
-    """The record read by the lean reader when it can (catalog.iso2709), otherwise by pymarc; `lean=False` reads
+    """The record read by the lean reader when it can (catalog.ingest.iso2709), otherwise by pymarc; `lean=False` reads
     with pymarc only (the benchmark's reference, and the tests that compare the two)."""
     chunk = body.lstrip(b"\r\n") + RECORD_TERMINATOR
     declared = chunk[:5]
