@@ -1,7 +1,7 @@
 """Import benchmark: a generated MARC file of N records (default 100,000), imported end to end, against
 two references measured in the same run on the same data:
 
-  parse   pymarc reading the file and extracting the catalog's fields (catalog.ingest.bibdata.from_marc): the parse limit
+  parse   pymarc reading the file and extracting the catalog's fields (ingest.bibdata.from_marc): the parse limit
           (also printed, for comparison: the importer's lean reader, catalog.ingest.iso2709, with the same extraction)
   copy    a raw Postgres COPY of the same rows (records and holdings) into tables of the same shape: the write limit
   import  catalog.ingest.pipeline.import_bytes: parse, deduplicate (ISBN and match key), write records, sources,
@@ -157,7 +157,7 @@ def _setup_django(url: str):
 
 
 def measure_parse(data: bytes, *, lean: bool) -> dict:
-    """The parse limit: pymarc reads every record and the catalog's fields are extracted (catalog.ingest.bibdata.from_marc).
+    """The parse limit: pymarc reads every record and the catalog's fields are extracted (ingest.bibdata.from_marc).
     Streamed, the records dropped as they come: keeping them all in a list makes Python's garbage collector rescan
     them over and over (measured 11,000 instead of 13,200 records/s), which would flatter the import's share.
     `lean`: the same with the importer's own lean reader (catalog.ingest.iso2709), for comparison, not a target."""
@@ -172,8 +172,8 @@ def measure_copy(data: bytes, library_id: int) -> dict:
     """The write limit: raw COPY of the same rows into tables shaped like ours, no triggers or indexes."""
     from django.db import connection
 
-    from catalog.normalize import match_key
     from catalog.ingest.readers import read_marc21
+    from catalog.normalize import match_key
 
     records_tsv, holdings_tsv = io.StringIO(), io.StringIO()
 

@@ -16,8 +16,8 @@ from stdnum import ean
 from consortium.models import Library
 
 from .ingest import import_bytes
-from .models import Holding
 from .ingest.readers import SILANG_COLUMNS
+from .models import Holding
 
 NOTE = "Data demo Silang (dibuat otomatis) / Silang demo data (generated)."
 

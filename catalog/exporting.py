@@ -11,10 +11,10 @@ from django.db.models import Prefetch
 
 from consortium.models import Library
 
-from .ingest.bibdata import to_marc
 from .choices import SourceFormat
-from .models import Holding, Record, SourceRecord
+from .ingest.bibdata import to_marc
 from .ingest.readers import SILANG_COLUMNS, _decode_marc
+from .models import Holding, Record, SourceRecord
 
 FORMATS = {"marc": "application/marc", "marcxml": "application/marcxml+xml", "csv": "text/csv"}
 EXTENSIONS = {"marc": "mrc", "marcxml": "xml", "csv": "csv"}

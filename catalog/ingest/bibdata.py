@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 import pymarc
 
 from ..choices import ContributorRole, MaterialType
-from .iso2709 import LeanRecord
 from ..normalize import clean_issn, first_year, isbn13, page_count, strip_punct
+from .iso2709 import LeanRecord
 
 ACCESSION = re.compile(r"accession\s*(?:no\.?|number)?\s*:?\s*(\S+)", re.IGNORECASE)
 

@@ -32,9 +32,9 @@ from django.utils.translation import gettext as _
 
 from consortium.models import Library
 
-from .bibdata import RECORD_COLUMNS, BibData
 from ..choices import HoldingStatus, SourceFormat
 from ..models import Holding, MatchReview, Record, SourceRecord
+from .bibdata import RECORD_COLUMNS, BibData
 from .pgcopy import copy_value
 from .readers import (
     Entry,

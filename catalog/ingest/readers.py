@@ -26,10 +26,10 @@ import pymarc
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import iso2709
-from .bibdata import TAGS_READ, BibData, ItemData, from_marc
 from ..choices import MaterialType, SourceFormat
 from ..normalize import clean_issn, first_year, isbn13, loose_key_of, match_key, page_count, strip_punct
+from . import iso2709
+from .bibdata import TAGS_READ, BibData, ItemData, from_marc
 from .pgcopy import array_text, copy_row, json_text
 
 RECORD_TERMINATOR = b"\x1d"

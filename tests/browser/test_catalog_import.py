@@ -1,12 +1,13 @@
 """A librarian uploads a MARC file in the browser, watches the progress page and reads the report."""
 
 import re
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import login
-from tests.shared_data import shared_file
 from tests.factories import LibraryFactory, make_librarian
+from tests.shared_data import shared_file
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
