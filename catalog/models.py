@@ -113,6 +113,9 @@ class Holding(models.Model):
     record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="holdings", db_index=False)
     library = models.ForeignKey(Library, on_delete=models.PROTECT, related_name="holdings", db_index=False)
     barcode = models.CharField(_("barcode"), max_length=64)
+    # The holdings field had no barcode: Silang made this one from the library code, the record's id and the
+    # field's position (catalog.ingest.pipeline.generated_barcode), the same at every re-import.
+    barcode_generated = models.BooleanField(_("barcode made by Silang"), default=False, db_default=False)
     call_number = models.CharField(_("call number"), max_length=100, blank=True)
     shelf_location = models.CharField(_("shelf location"), max_length=100, blank=True)
     copy_number = models.PositiveSmallIntegerField(_("copy number"), null=True, blank=True)
