@@ -237,7 +237,8 @@ def marc21_entry(number: int, body: bytes, *, lean: bool = True) -> Entry:
     if not length_ok:
         entry.warnings.append(
             _(
-                "the leader's record length (%(declared)s) is not the record's %(found)s bytes; read between the record terminators."
+                "the leader's record length (%(declared)s) is not the record's %(found)s bytes; read between the "
+                "record terminators."
             )
             % {"declared": declared.decode("ascii", "replace"), "found": len(chunk)}
         )
