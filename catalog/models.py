@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from consortium.models import Library
 
 from .choices import Acquisition, HoldingStatus, ImportStatus, MaterialType, ReviewStatus, SourceFormat
+from .querysets import ImportJobQuerySet
 
 
 class Record(models.Model):
@@ -211,6 +212,8 @@ class ImportJob(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ImportJobQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("import job")
         verbose_name_plural = _("import jobs")
@@ -221,3 +224,29 @@ class ImportJob(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:import_detail", args=[self.pk])
+
+
+class ExportJob(models.Model):
+    """A whole-catalog or one library's export, built by the worker and downloaded when ready."""
+
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    format = models.CharField(max_length=8)
+    status = models.CharField(max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    processed = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.library.code if self.library else 'union catalog'} {self.format}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:export_detail", args=[self.pk])

@@ -20,7 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -28,9 +28,11 @@ from pathlib import Path
 import psycopg2
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consortium.jobs import lock_key
 from consortium.models import Library
 
 from ..choices import HoldingStatus, SourceFormat
@@ -59,7 +61,6 @@ BATCH_ATTEMPTS = 4
 COPY_CHUNK = 1 << 20
 # Files with fewer records are parsed in this process: starting workers would cost more than it saves.
 PARALLEL_MIN_RECORDS = getattr(settings, "CATALOG_IMPORT_PARALLEL_MIN_RECORDS", 4 * BATCH_SIZE)
-MAX_IMPORT_BYTES = getattr(settings, "CATALOG_IMPORT_MAX_BYTES", 250 * 1024 * 1024)
 
 
 @dataclass
@@ -94,12 +95,8 @@ def import_file(
 ) -> ImportReport:
     path = Path(path)
     size = path.stat().st_size
-    if size > MAX_IMPORT_BYTES:
-        report = ImportReport(
-            rejected=_("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
-            % {"size": size // 2**20, "limit": MAX_IMPORT_BYTES // 2**20}
-        )
-        return report
+    if size > settings.CATALOG_UPLOAD_MAX_BYTES:
+        return ImportReport(rejected=too_big(size))
     return import_bytes(library=library, data=path.read_bytes(), filename=path.name, fmt=fmt, progress=progress)
 
 
@@ -111,13 +108,41 @@ def import_bytes(
     fmt: str | None = None,
     progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportReport:
-    with cyclic_gc_paused():
+    """Imports of one library run one at a time, whatever started them (worker, command, demo seeding): a
+    second one waits here for the first to finish."""
+    with cyclic_gc_paused(), library_import_lock(library):
         return _import_bytes(library=library, data=data, filename=filename, fmt=fmt, progress=progress)
+
+
+@contextmanager
+def library_import_lock(library: Library):
+    """Held by an import of the library (session-level, so re-entrant: a job holds it while it waits its turn
+    and its import takes it again)."""
+    key = lock_key("catalog-import-library")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [key, library.pk])
+    try:
+        yield
+    finally:
+        with suppress(Exception):  # the connection may be gone, and the lock with it
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [key, library.pk])
+
+
+def too_big(size: int) -> str:
+    limit = settings.CATALOG_UPLOAD_MAX_BYTES
+    return _("The file is %(size)s; the limit is %(limit)s. Split it into smaller files.") % {
+        "size": filesizeformat(size),
+        "limit": filesizeformat(limit),
+    }
 
 
 def _import_bytes(*, library, data, filename, fmt, progress) -> ImportReport:
     started = time.monotonic()
     report = ImportReport()
+    if len(data) > settings.CATALOG_UPLOAD_MAX_BYTES:
+        report.rejected = too_big(len(data))
+        return report
     try:
         report.format = fmt or sniff_format(data[:4096], filename)
         if report.format == SourceFormat.MARC21:
@@ -323,6 +348,12 @@ class _Importer:
 
     def write(self, entries: list[Entry], *, fast: bool) -> None:
         library = self.library
+        # Finding a batch's matches and creating its new records is one step among concurrent imports: two imports
+        # bringing the same new ISBN at the same instant would otherwise each find nothing and each create the
+        # record. The lock is held to the batch's commit; reading, parsing and the search vectors still run in
+        # parallel (bench/README.md, "Imports at the same time").
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [lock_key("catalog-record-create")])
         local_ids = [e.bib.local_id for e in entries if e.bib.local_id]
         # A library's first import has no earlier sources to find, and ids repeated in the file are made unique
         # (effective_local_id). An import of the same library running meanwhile could still add one: the fast
@@ -445,7 +476,7 @@ class _Importer:
                 raise _Retry
             if existing:
                 cursor.execute(
-                    "SELECT count(*) FROM (SELECT id FROM catalog_record WHERE id = ANY(%s) FOR KEY SHARE) s",
+                    "SELECT count(*) FROM (SELECT id FROM catalog_record WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE) s",
                     [existing],
                 )
                 if cursor.fetchone()[0] != len(existing):

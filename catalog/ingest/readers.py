@@ -146,6 +146,27 @@ def sniff_format(head: bytes, filename: str = "") -> str:
     return SourceFormat.CSV
 
 
+def precheck(head: bytes, filename: str = "", fmt: str | None = None) -> str:
+    """What is wrong with a file whose first bytes are `head`, found before it is queued (empty if nothing yet):
+    the page and the API answer such files at once instead of with a failed job."""
+    try:
+        fmt = fmt or sniff_format(head, filename)
+        if fmt == SourceFormat.MARC21:
+            split_marc21(head)
+        elif fmt == SourceFormat.CSV:
+            text = _decode_csv(head[: head.rfind(b"\n") + 1] or head)
+            first = text.splitlines()[0] if text.splitlines() else ""
+            columns = {part.strip().strip('"').lower() for part in re.split(r"[,;\t]", first)}
+            if "title" not in columns:
+                raise FileRejected(
+                    _("The CSV file has no 'title' column. Expected columns: %(columns)s.")
+                    % {"columns": ", ".join(SILANG_COLUMNS)}
+                )
+    except FileRejected as exc:
+        return str(exc)
+    return ""
+
+
 def read_entries(data: bytes, fmt: str) -> Iterator[Entry]:
     if not data.strip():
         raise FileRejected(_("The file is empty."))

@@ -12,8 +12,7 @@ from tests.shared_data import shared_file
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_librarian_uploads_and_reads_the_report(page, settings):
-    settings.CATALOG_IMPORT_RUNNER = "thread"  # the real background runner
+def test_librarian_uploads_and_reads_the_report(page, worker):
     school = LibraryFactory(code="SMAN1MDN", name="SMA Negeri 1 Medan", npsn="10210872")
     make_librarian(school, username="rosmawati")
     login(page, "rosmawati")

@@ -268,10 +268,8 @@ def test_csv_row_without_title_is_skipped_with_its_row(school):
     assert report.created == 1
 
 
-def test_too_large_file_is_refused(school, tmp_path, settings, monkeypatch):
-    from catalog.ingest import pipeline as importing
-
-    monkeypatch.setattr(importing, "MAX_IMPORT_BYTES", 1000)
+def test_too_large_file_is_refused(school, tmp_path, settings):
+    settings.CATALOG_UPLOAD_MAX_BYTES = 1000
     big = tmp_path / "big.mrc"
     big.write_bytes(b"0" * 2000)
     report = import_file(library=school, path=big)
