@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the definitions are kept exactly as pg_get_functiondef prints them (tested)
 """The catalog's SQL functions, as the database runs them: the one place their current text lives.
 
 Installed by a migration operation (InstallFunctions: catalog/migrations/0016_sql_functions.py); a change here

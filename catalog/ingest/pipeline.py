@@ -476,7 +476,8 @@ class _Importer:
                 raise _Retry
             if existing:
                 cursor.execute(
-                    "SELECT count(*) FROM (SELECT id FROM catalog_record WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE) s",
+                    "SELECT count(*) FROM"
+                    " (SELECT id FROM catalog_record WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE) s",
                     [existing],
                 )
                 if cursor.fetchone()[0] != len(existing):
