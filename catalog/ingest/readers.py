@@ -268,7 +268,7 @@ def marc21_entry(number: int, body: bytes, *, lean: bool = True) -> Entry:
         if kind == "marc8-under-utf8":
             entry.warnings.append(_("the leader says UTF-8 but the text is MARC-8; it was read as MARC-8."))
         elif kind == "replaced":
-            entry.warnings.append(_("%(count)s invalid characters were replaced by \ufffd.") % {"count": count})
+            entry.warnings.append(_("%(count)s invalid characters were replaced by the sign �.") % {"count": count})
         elif kind == "leader":
             entry.warnings.append(_("the leader held characters that are not allowed there; they became spaces."))
         elif kind == "controls":
