@@ -51,8 +51,14 @@ def one_import(url: str, code: str, path: str) -> None:
 
     library, _ = Library.objects.get_or_create(
         code=code,
-        defaults=dict(name=f"Bench {code}", npsn=str(abs(hash(code)) % 10**8), level="sma", city="Kota Medan",
-                      province="Sumatera Utara", status="active"),  # fmt: skip
+        defaults=dict(
+            name=f"Bench {code}",
+            npsn=str(abs(hash(code)) % 10**8),
+            level="sma",
+            city="Kota Medan",
+            province="Sumatera Utara",
+            status="active",
+        ),  # fmt: skip
     )
     data = Path(path).read_bytes()
     started = time.perf_counter()

@@ -79,3 +79,28 @@ def test_four_imports_at_once_five_times():
         shared = records.get(title=f"Buku pelajaran {round_}-300")
         assert sorted(shared.holding_library_ids) == sorted([a.pk, b.pk, c.pk])
     assert deadlocks() == before
+
+
+def test_a_second_import_of_the_same_library_waits_queued_for_the_first(school):
+    import psycopg2
+    from django.core.files.base import ContentFile
+
+    from catalog import jobs
+    from consortium.jobs import lock_key
+
+    # An import of the school is running (it holds the school's import lock, in a session of its own).
+    running = psycopg2.connect(**connection.get_connection_params())
+    with running.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [lock_key("catalog-import-library"), school.pk])
+    job = jobs.import_job_create(
+        library=school, upload=ContentFile(b"title,barcode\nBuku A,B1\n", name="a.csv"), name="a.csv", run_here=True
+    )
+    thread = threading.Thread(target=lambda: (jobs.run_import_job(job.pk), connection.close()))
+    thread.start()
+    time.sleep(1.5)
+    job.refresh_from_db()
+    assert job.status == "queued"  # waiting its turn, and saying so
+    running.close()  # the first import ends
+    thread.join(timeout=60)
+    job.refresh_from_db()
+    assert job.status == "done" and job.report["created"] == 1
