@@ -49,7 +49,7 @@ def test_four_imports_at_once_five_times():
         reports, errors = [None] * 4, []
         start = threading.Barrier(4)
 
-        def run(index, library, data):
+        def run(index, library, data, start=start, reports=reports, errors=errors):
             try:
                 start.wait()
                 reports[index] = import_bytes(library=library, data=data, filename=f"{index}.csv")
