@@ -21,7 +21,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --if-safe
 	@echo "Silang runs on http://127.0.0.1:8000/ with its background worker (Ctrl-C stops both; 'make stop-db' stops the embedded Postgres)."
 	$(BIN)/python manage.py run_worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver 127.0.0.1:8000

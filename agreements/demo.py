@@ -1,15 +1,19 @@
 """Demo agreements: an active interlibrary-loan agreement among most demo schools, a draft under review, and
-one that expired."""
+one that expired.
+
+Parties are demo schools only, and every agreement made here is marked as demo data (consortium/demo_registry.py).
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from consortium.models import Library
+from consortium import demo_registry
 
 from .choices import Form, PartyRole, Status
 from .models import Agreement, Party, Responsibility, Signature
@@ -35,12 +39,20 @@ ILL_TEXT = {
 }
 
 
+DEMO_NUMBERS = ["PKS/KPSM/001/2026", "PKS/KPSM/002/2026", "PKS/KPSM/009/2024"]
+
+
+@transaction.atomic
 def seed(stdout=None) -> None:
-    if Agreement.objects.exists():
+    if demo_registry.demo_only(Agreement.objects.all()).exists():
         return
-    coordinator = get_user_model().objects.filter(profile__role="coordinator").first()
-    members = list(Library.objects.filter(status="active").order_by("code"))
+    coordinator = demo_registry.demo_user("koordinator")
+    members = list(demo_registry.demo_libraries().filter(status="active").order_by("code"))
     if coordinator is None or len(members) < 3:
+        return
+    if Agreement.objects.filter(number__in=DEMO_NUMBERS).exists():
+        if stdout is not None:
+            stdout.write("  agreements: a real agreement has one of the demo's numbers; demo agreements skipped.")
         return
     today = timezone.localdate()
     ill = Agreement.objects.create(
@@ -88,7 +100,7 @@ def seed(stdout=None) -> None:
     )
     _save_version(ill, coordinator)
     for party in parties:
-        signer = get_user_model().objects.filter(memberships__library=party.library).first() or coordinator
+        signer = demo_registry.demo_users().filter(memberships__library=party.library).first() or coordinator
         Signature.objects.create(agreement=ill, party=party, version=1, signed_by=signer)
 
     draft = Agreement.objects.create(
@@ -137,5 +149,31 @@ def seed(stdout=None) -> None:
             agreement=old, library=library, representative=library.head_librarian, position="Kepala Perpustakaan"
         )
     _save_version(old, coordinator)
+    demo_registry.mark([ill, draft, old])
     if stdout is not None:
         stdout.write("  3 cooperation agreements (active, in review, expired)")
+
+
+def _demo_world() -> Q:
+    """Agreements of the demo: made by the seeder, or drafted by a demo person among demo schools only."""
+    libraries = demo_registry.demo_libraries().values("pk")
+    played = (
+        Q(created_by__in=demo_registry.demo_users().values("pk"))
+        & Q(pk__in=Party.objects.filter(library__in=libraries).values("agreement_id"))
+        & ~Q(pk__in=Party.objects.exclude(library=None).exclude(library__in=libraries).values("agreement_id"))
+    )
+    return Q(pk__in=demo_registry.demo_ids(Agreement)) | played
+
+
+@transaction.atomic
+def remove(stdout=None) -> None:
+    """Delete the demo agreements (parties, versions, signatures go with them)."""
+    _, deleted = Agreement.objects.filter(_demo_world()).delete()
+    demo_registry.unmark(Agreement)
+    if stdout is not None:
+        stdout.write(f"  {deleted.get('agreements.Agreement', 0)} demo agreements removed")
+
+
+def real_data() -> list[str]:
+    kept = Agreement.objects.exclude(_demo_world()).count()
+    return [f"{kept} agreements"] if kept else []

@@ -3,6 +3,10 @@
 Each school gets textbooks for its level in many copies, Indonesian fiction, English readers, reference works
 and general non-fiction, with overlap between schools so the union catalog shows one record per title with
 several schools' copies. Loaded through the real import (CSV), so running it twice changes nothing.
+
+Only the demo schools (consortium/demo_registry.py) get a collection. The records an import creates are marked as
+demo records; a record of a real library that a demo school's copy joins stays a real record, and `remove` takes
+only the demo schools' copies off it.
 """
 
 from __future__ import annotations
@@ -11,13 +15,16 @@ import csv
 import io
 import random
 
+from django.db import transaction
+from django.db.models import Max, Q
 from stdnum import ean
 
+from consortium import demo_registry
 from consortium.models import Library
 
 from .ingest import import_bytes
 from .ingest.readers import SILANG_COLUMNS
-from .models import Holding
+from .models import Holding, Record, SourceRecord
 
 NOTE = "Data demo Silang (dibuat otomatis) / Silang demo data (generated)."
 
@@ -433,21 +440,64 @@ def _csv_for(library: Library, titles: list[dict], rng: random.Random) -> bytes:
 
 
 def seed(stdout=None) -> None:
+    """Import each demo school's collection (the same on every run) and mark the records it created."""
     titles = _titles()
-    libraries = Library.objects.exclude(status="applicant").order_by("code")
-    fresh = not Holding.objects.exists()
+    libraries = demo_registry.demo_libraries().exclude(status="applicant").order_by("code")
+    demo_holdings = Holding.objects.filter(library__in=libraries)
+    fresh = not demo_holdings.exists()
     for library in libraries:
         rng = random.Random(library.code)  # the same collection on every run
+        before = Record.objects.aggregate(last=Max("pk"))["last"] or 0
         report = import_bytes(library=library, data=_csv_for(library, titles, rng), filename=f"{library.code}.csv")
+        # Records take their ids from a sequence: the ones above `before` sourced from this school are its new ones.
+        created = Record.objects.filter(pk__gt=before, sources__library=library).values_list("pk", flat=True)
+        demo_registry.mark_ids(Record, set(created))
         if stdout is not None:
             stdout.write(
                 f"  {library.name}: {report.created} new records, {report.joined} joined, "
                 f"{report.holdings_added} copies added"
             )
     if fresh:
-        # A lived-in catalog: a few copies are on loan to their own students or missing.
+        # A lived-in catalog: a few of the demo schools' copies are on loan to their own students or missing.
         rng = random.Random(7)
-        ids = list(Holding.objects.values_list("pk", flat=True))
+        ids = list(demo_holdings.order_by("pk").values_list("pk", flat=True))
         on_loan = rng.sample(ids, k=len(ids) // 12)
         Holding.objects.filter(pk__in=on_loan[: len(on_loan) // 2]).update(status="on_loan")
         Holding.objects.filter(pk__in=on_loan[len(on_loan) // 2 :][:40]).update(status="missing")
+
+
+def _demo_record_q(libraries) -> Q:
+    """Records made by the demo, or holding copies or sources of the demo schools only through them."""
+    return (
+        Q(pk__in=demo_registry.demo_ids(Record))
+        | Q(pk__in=Holding.objects.filter(library__in=libraries).values("record_id"))
+        | Q(pk__in=SourceRecord.objects.filter(library__in=libraries).values("record_id"))
+    )
+
+
+@transaction.atomic
+def remove(stdout=None) -> None:
+    """Delete the demo schools' copies and source records, then the demo's records that nobody else holds."""
+    libraries = demo_registry.demo_libraries()
+    candidates = set(Record.objects.filter(_demo_record_q(libraries)).values_list("pk", flat=True))
+    _, deleted = Holding.objects.filter(library__in=libraries).delete()
+    SourceRecord.objects.filter(library__in=libraries).delete()
+    # A record a real library also holds (its import joined a demo record) stays, with the real copies only.
+    orphans = Record.objects.filter(pk__in=candidates, holdings__isnull=True, sources__isnull=True)
+    _, gone = orphans.delete()
+    demo_registry.unmark(Record)
+    if stdout is not None:
+        holdings, records = deleted.get("catalog.Holding", 0), gone.get("catalog.Record", 0)
+        stdout.write(f"  {records} demo catalog records and {holdings} copies removed")
+
+
+def real_data() -> list[str]:
+    """Records that `remove` would keep: not the demo's, or held by a library that is not a demo school."""
+    libraries = demo_registry.demo_libraries()
+    real_libraries = demo_registry.real_only(Library.objects.all())
+    kept = Record.objects.filter(
+        ~_demo_record_q(libraries)
+        | Q(pk__in=Holding.objects.filter(library__in=real_libraries).values("record_id"))
+        | Q(pk__in=SourceRecord.objects.filter(library__in=real_libraries).values("record_id"))
+    ).count()
+    return [f"{kept} catalog records"] if kept else []

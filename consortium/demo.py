@@ -1,7 +1,9 @@
 """Demo consortium: twelve member schools in Medan, their librarians, a coordinator and students.
 
-Invented data (names of real school types, made-up NPSNs and people), labelled as demo data.
-Every function here is idempotent: running it twice changes nothing.
+Invented data (names of real school types, made-up NPSNs and people), labelled as demo data: every library and
+person made here is marked in the demo registry (consortium/demo_registry.py), and the other apps' seeders work
+only on those. A real library or account that already has a demo school's code or NPSN, or a demo login, is left
+alone and that part of the demo is skipped. `seed` is idempotent: running it twice changes nothing.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 
+from . import demo_registry
 from .choices import MembershipStatus, Role, SchoolLevel, Service, StaffRole
 from .models import ConsortiumSettings, Library, Membership, Profile
 
@@ -182,67 +186,127 @@ STUDENTS = [
 ]
 
 
-def _user(username: str, first: str, last: str, *, email: str | None = None, superuser: bool = False):
-    User = get_user_model()
-    user, created = User.objects.get_or_create(
-        username=username,
-        defaults={
-            "first_name": first,
-            "last_name": last,
-            "email": email or f"{username}@demo.silang.id",
-            "is_staff": superuser,
-            "is_superuser": superuser,
-        },
+def _say(stdout, line: str) -> None:
+    if stdout is not None:
+        stdout.write(line)
+
+
+def _library(stdout, code, name, npsn, level, address, head, services, status, joined) -> Library | None:
+    """The demo school of that code, created if missing; None when a real library holds its code or NPSN."""
+    existing = Library.objects.filter(Q(code__iexact=code) | Q(npsn=npsn)).first()
+    if existing is not None:
+        if demo_registry.is_demo(existing):
+            return existing
+        _say(stdout, f"  {code}: a library that is not demo data has this code or NPSN; skipped (left untouched).")
+        return None
+    library = Library.objects.create(
+        code=code,
+        name=name,
+        npsn=npsn,
+        level=level,
+        address=address,
+        city="Kota Medan",
+        province="Sumatera Utara",
+        phone=f"(061) 45{npsn[-5:]}",
+        email=f"perpustakaan@{code.lower()}.sch.id",
+        website=f"https://{code.lower()}.sch.id",
+        head_librarian=head,
+        opening_hours=HOURS_SHORT if level == SchoolLevel.SD else HOURS_SCHOOL,
+        services=services,
+        status=status,
+        applied_on=(joined or date(2026, 10, 1)),
+        joined_on=joined,
     )
-    if created:
+    demo_registry.mark([library])
+    return library
+
+
+def _user(stdout, username: str, first: str, last: str, *, role: str, school: Library | None = None, nisn=""):
+    """The demo person of that login with their profile, created if missing; None when a real account has it."""
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is not None and not demo_registry.is_demo(user):
+        _say(stdout, f"  {username}: an account that is not demo data has this login; skipped (left untouched).")
+        return None
+    if user is None:
+        superuser = role == Role.ADMINISTRATOR
+        user = User(
+            username=username,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@demo.silang.id",
+            is_staff=superuser,
+            is_superuser=superuser,
+        )
         user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
+        user.save()
+        demo_registry.mark([user])
+    Profile.objects.get_or_create(user=user, defaults={"role": role, "school": school, "nisn": nisn})
     return user
 
 
 @transaction.atomic
-def seed() -> list[tuple[str, str]]:
-    """Create the demo consortium; return (login, what it is) pairs to print."""
+def seed(stdout=None) -> None:
+    """Create (or complete) the demo consortium: schools, coordinator, librarians, students."""
     ConsortiumSettings.load()
     libraries = {}
-    for code, name, npsn, level, address, head, services, status, joined in SCHOOLS:
-        libraries[code], _ = Library.objects.get_or_create(
-            code=code,
-            defaults=dict(
-                name=name,
-                npsn=npsn,
-                level=level,
-                address=address,
-                city="Kota Medan",
-                province="Sumatera Utara",
-                phone=f"(061) 45{npsn[-5:]}",
-                email=f"perpustakaan@{code.lower()}.sch.id",
-                website=f"https://{code.lower()}.sch.id",
-                head_librarian=head,
-                opening_hours=HOURS_SHORT if level == SchoolLevel.SD else HOURS_SCHOOL,
-                services=services,
-                status=status,
-                applied_on=(joined or date(2026, 10, 1)),
-                joined_on=joined,
-            ),
-        )
-    logins = []
-    admin = _user("admin", "Admin", "Silang", superuser=True)
-    Profile.objects.get_or_create(user=admin, defaults={"role": Role.ADMINISTRATOR})
-    logins.append(("admin", "administrator"))
-    coordinator = _user("koordinator", "Dewi", "Purba")
-    Profile.objects.get_or_create(user=coordinator, defaults={"role": Role.COORDINATOR})
-    logins.append(("koordinator", "coordinator of the consortium"))
+    for code, *details in SCHOOLS:
+        library = _library(stdout, code, *details)
+        if library is not None:
+            libraries[code] = library
+    _user(stdout, "admin", "Admin", "Silang", role=Role.ADMINISTRATOR)
+    _user(stdout, "koordinator", "Dewi", "Purba", role=Role.COORDINATOR)
     for username, first, last, codes in LIBRARIANS:
-        user = _user(username, first, last)
-        Profile.objects.get_or_create(user=user, defaults={"role": Role.LIBRARIAN})
-        for code in codes:
+        codes = [code for code in codes if code in libraries]
+        user = _user(stdout, username, first, last, role=Role.LIBRARIAN) if codes else None
+        for code in codes if user is not None else []:
             Membership.objects.get_or_create(user=user, library=libraries[code], defaults={"role": StaffRole.LIBRARIAN})
-        logins.append((username, "librarian, " + ", ".join(libraries[c].name for c in codes)))
     for username, first, last, code, nisn in STUDENTS:
-        user = _user(username, first, last)
-        Profile.objects.get_or_create(
-            user=user, defaults={"role": Role.STUDENT, "school": libraries[code], "nisn": nisn}
-        )
-        logins.append((username, f"student, {libraries[code].name}"))
-    return logins
+        if code in libraries:
+            _user(stdout, username, first, last, role=Role.STUDENT, school=libraries[code], nisn=nisn)
+    _say(stdout, f"Demo consortium: {len(libraries)} member libraries, librarians, students.")
+
+
+def logins() -> list[tuple[str, str]]:
+    """(login, what it is) of every demo person, in the order of the lists above, for the command to print."""
+    users = {user.username: user for user in demo_registry.demo_users().select_related("profile")}
+    wanted = [("admin", "administrator"), ("koordinator", "coordinator of the consortium")]
+    for username, _first, _last, codes in LIBRARIANS:
+        names = ", ".join(demo_registry.demo_libraries().filter(code__in=codes).values_list("name", flat=True))
+        wanted.append((username, f"librarian, {names}"))
+    for username, _first, _last, code, _nisn in STUDENTS:
+        names = ", ".join(demo_registry.demo_libraries().filter(code=code).values_list("name", flat=True))
+        wanted.append((username, f"student, {names}"))
+    return [(username, what) for username, what in wanted if username in users]
+
+
+@transaction.atomic
+def remove(stdout=None) -> None:
+    """Delete the demo schools (with their staff memberships, API keys, import jobs) and the demo people.
+
+    Runs last, after the apps have removed what they hung on these. A real row that still points at a demo school
+    or person through a protecting key (a real student of a demo school, a real agreement signed by a demo
+    librarian) makes Django raise ProtectedError, and the whole removal is rolled back.
+    """
+    User = get_user_model()
+    library_ids = list(demo_registry.demo_libraries().values_list("pk", flat=True))
+    user_ids = list(demo_registry.demo_users().values_list("pk", flat=True))
+    # Profiles first: a demo student's profile protects its demo school.
+    Profile.objects.filter(user_id__in=user_ids).delete()
+    Library.objects.filter(pk__in=library_ids).delete()
+    User.objects.filter(pk__in=user_ids).delete()
+    demo_registry.unmark(Library)
+    demo_registry.unmark(User)
+    _say(stdout, f"  {len(library_ids)} demo libraries and {len(user_ids)} demo people removed")
+
+
+def real_data() -> list[str]:
+    """What `remove` would leave: libraries and people that the demo did not create."""
+    found = []
+    libraries = demo_registry.real_only(Library.objects.all()).count()
+    if libraries:
+        found.append(f"{libraries} libraries")
+    people = demo_registry.real_only(get_user_model().objects.all()).count()
+    if people:
+        found.append(f"{people} user accounts")
+    return found

@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Lower
@@ -202,3 +203,25 @@ class ConsortiumSettings(models.Model):
     def load(cls) -> ConsortiumSettings:
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
+
+
+class DemoObject(models.Model):
+    """A row that `manage.py seed_demo` created: the demo's own libraries, people, records, agreements, requests.
+
+    Kept apart from the marked tables so that any app (and `auth.User`) can mark rows without a column of its own;
+    consortium/demo_registry.py reads and writes it, the seeders are its only writers.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.BigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("demo object")
+        verbose_name_plural = _("demo objects")
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="demo_object_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.model} {self.object_id}"
