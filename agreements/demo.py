@@ -176,4 +176,4 @@ def remove(stdout=None) -> None:
 
 def real_data() -> list[str]:
     kept = Agreement.objects.exclude(_demo_world()).count()
-    return [f"{kept} agreements"] if kept else []
+    return [demo_registry.phrase(kept, "agreement", "agreements")] if kept else []

@@ -500,4 +500,4 @@ def real_data() -> list[str]:
         | Q(pk__in=Holding.objects.filter(library__in=real_libraries).values("record_id"))
         | Q(pk__in=SourceRecord.objects.filter(library__in=real_libraries).values("record_id"))
     ).count()
-    return [f"{kept} catalog records"] if kept else []
+    return [demo_registry.phrase(kept, "catalog record", "catalog records")] if kept else []

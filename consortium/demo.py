@@ -310,8 +310,8 @@ def real_data() -> list[str]:
     found = []
     libraries = demo_registry.real_only(Library.objects.all()).count()
     if libraries:
-        found.append(f"{libraries} libraries")
+        found.append(demo_registry.phrase(libraries, "library", "libraries"))
     people = demo_registry.real_only(get_user_model().objects.all()).count()
     if people:
-        found.append(f"{people} user accounts")
+        found.append(demo_registry.phrase(people, "user account", "user accounts"))
     return found

@@ -77,3 +77,8 @@ def demo_users() -> models.QuerySet:
 def demo_user(username: str):
     """The demo person of that login, or None (a real account of the same name is never used by the demo)."""
     return demo_users().filter(username=username).first()
+
+
+def phrase(count: int, one: str, many: str) -> str:
+    """ "1 library", "3 libraries": for the `real_data()` answers."""
+    return f"{count} {one if count == 1 else many}"

@@ -166,4 +166,4 @@ def remove(stdout=None) -> None:
 
 def real_data() -> list[str]:
     kept = IllRequest.objects.exclude(_demo_world()).count()
-    return [f"{kept} interlibrary-loan requests"] if kept else []
+    return [demo_registry.phrase(kept, "interlibrary-loan request", "interlibrary-loan requests")] if kept else []

@@ -28,11 +28,13 @@ anything.
 """
 
 import importlib
+import io
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.test.utils import override_settings
+from django.utils import translation
 
 from consortium import demo, demo_registry
 from consortium.models import Library
@@ -120,14 +122,18 @@ class Command(BaseCommand):
         missing = [part.__name__ for part in parts if not hasattr(part, "remove")]
         if missing:
             raise CommandError(f"Nothing removed: {', '.join(missing)} cannot remove its demo data (no remove()).")
+        buffer = io.StringIO()  # shown once the removal has committed: a refused one removed nothing
+        progress = OutputWrapper(buffer)
         try:
             with transaction.atomic():
                 for part in reversed(parts):
-                    part.remove(stdout=self.stdout)
+                    part.remove(stdout=progress)
         except (ProtectedError, RestrictedError) as exc:
-            blocking = sorted({f"{obj._meta.verbose_name} {obj}" for obj in list(exc.args[1])[:5]})
+            with translation.override("en"):
+                blocking = sorted({f"{obj._meta.verbose_name} {obj}" for obj in list(exc.args[1])[:5]})
             raise CommandError(
                 "Nothing removed: real data still refers to demo data (" + "; ".join(blocking) + "). "
                 "Move or delete those rows first."
             ) from exc
+        self.stdout.write(buffer.getvalue(), ending="")
         self.stdout.write(self.style.SUCCESS("Demo data removed; everything else is as it was."))
