@@ -13,7 +13,7 @@ from django.core.management import call_command
 from agreements.models import Agreement, Party, Signature
 from catalog import demo as catalog_demo
 from catalog.demo import _isbn
-from catalog.importing import import_bytes
+from catalog.ingest import import_bytes
 from catalog.models import Holding, MatchReview, Record, SourceRecord
 from consortium.models import DemoObject, Library, Membership, Profile
 from loans import services as loans
