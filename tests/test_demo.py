@@ -4,11 +4,12 @@
 import hashlib
 import io
 import re
+import types
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from agreements.models import Agreement, Party, Signature
 from catalog import demo as catalog_demo
@@ -213,7 +214,43 @@ def test_remove_refuses_as_a_whole_when_real_data_points_at_the_demo():
     make_student(demo_school, username="murid-nyata")  # a real student enrolled at a demo school
     before = snapshot()
 
-    with pytest.raises(Exception, match="Nothing removed: real data still refers to demo data"):
+    with pytest.raises(CommandError, match="Nothing removed: real data still refers to demo data"):
         seed_demo("--remove")
 
     assert snapshot() == before
+
+
+def test_an_app_plugs_its_part_in_with_seed_and_remove(monkeypatch):
+    from consortium.management.commands import seed_demo as command
+
+    calls = []
+
+    def part(name, *, removable=True, real=()):
+        module = types.ModuleType(f"{name}.demo")
+        module.seed = lambda stdout=None: calls.append(("seed", name))
+        if removable:
+            module.remove = lambda stdout=None: calls.append(("remove", name))
+        module.real_data = lambda: list(real)
+        return module
+
+    monkeypatch.setattr(command, "demo_parts", lambda: [part("base"), part("acquisitions"), part("network")])
+    seed_demo()
+    seed_demo("--remove")
+    assert calls == [
+        ("seed", "base"),
+        ("seed", "acquisitions"),
+        ("seed", "network"),
+        ("remove", "network"),
+        ("remove", "acquisitions"),
+        ("remove", "base"),
+    ]
+
+    calls.clear()
+    monkeypatch.setattr(command, "demo_parts", lambda: [part("base"), part("network", removable=False)])
+    with pytest.raises(CommandError, match="network.demo cannot remove its demo data"):
+        seed_demo("--remove")
+    assert calls == []
+
+    monkeypatch.setattr(command, "demo_parts", lambda: [part("base"), part("network", real=["2 shared rooms"])])
+    assert "(2 shared rooms)" in seed_demo("--if-safe")
+    assert calls == []

@@ -6,7 +6,8 @@
     manage.py seed_demo --remove     delete the demo data, leaving every real row as it was
 
 The demo is made of parts, one per app: `consortium.demo` (schools and people) first, then the modules of
-APP_SEEDERS in order. A part is a module `<app>/demo.py` offering:
+APP_SEEDERS in order (a new app appends its module there). A part is a module `<app>/demo.py` offering the
+functions below; `stdout` is the command's output wrapper (each `write` is a line) or None:
 
     seed(stdout=None) -> None
         Create the app's demo rows, or complete them: running it again changes nothing. Work only on the demo
