@@ -12,7 +12,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 
 from . import demo_registry
@@ -285,13 +285,35 @@ def logins() -> list[tuple[str, str]]:
     return [(username, what) for username, what in wanted if username in users]
 
 
+def _named_by_other_rows(user_ids: list[int]) -> dict[int, set[str]]:
+    """Demo people that rows surviving the removal name through a key that deleting them would change.
+
+    Called once the demo's own rows are gone, so what still names a demo person (an API key of a real library
+    created by the demo admin, say) is real, and would lose its author (SET_NULL) if the person were deleted.
+    """
+    named: dict[int, set[str]] = {}
+    # include_hidden: most author keys have related_name="+".
+    for relation in get_user_model()._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and relation.is_relation and not relation.concrete) or relation.many_to_many:
+            continue
+        if relation.on_delete in (models.CASCADE, models.PROTECT, models.RESTRICT):
+            continue
+        field = relation.field
+        rows = field.model._base_manager.filter(**{f"{field.name}__in": user_ids})
+        for user_id in rows.values_list(field.attname, flat=True).distinct():
+            named.setdefault(user_id, set()).add(f"{field.model._meta.label}.{field.name}")
+    return named
+
+
 @transaction.atomic
 def remove(stdout=None) -> None:
     """Delete the demo schools (with their staff memberships, API keys, import jobs) and the demo people.
 
     Runs last, after the apps have removed what they hung on these. A real row that still points at a demo school
     or person through a protecting key (a real student of a demo school, a real agreement signed by a demo
-    librarian) makes Django raise ProtectedError, and the whole removal is rolled back.
+    librarian) makes Django raise ProtectedError, and the whole removal is rolled back. A demo person that real
+    rows name as their author or actor (a pilot that worked as the demo admin) is not deleted, so those rows stay
+    as they were: the account is deactivated, loses its password and counts as real from then on.
     """
     User = get_user_model()
     library_ids = list(demo_registry.demo_libraries().values_list("pk", flat=True))
@@ -299,10 +321,19 @@ def remove(stdout=None) -> None:
     # Profiles first: a demo student's profile protects its demo school.
     Profile.objects.filter(user_id__in=user_ids).delete()
     Library.objects.filter(pk__in=library_ids).delete()
-    User.objects.filter(pk__in=user_ids).delete()
+    named = _named_by_other_rows(user_ids)
+    for user in User.objects.filter(pk__in=named):
+        user.is_active = False
+        user.set_unusable_password()
+        user.save(update_fields=["is_active", "password"])
+        _say(
+            stdout, f"  {user.username}: kept, deactivated and without a password ({', '.join(sorted(named[user.pk]))})"
+        )
+    User.objects.filter(pk__in=user_ids).exclude(pk__in=named).delete()
     demo_registry.unmark(Library)
     demo_registry.unmark(User)
-    _say(stdout, f"  {len(library_ids)} demo libraries and {len(user_ids)} demo people removed")
+    removed = len(user_ids) - len(named)
+    _say(stdout, f"  {len(library_ids)} demo libraries and {removed} demo people removed")
 
 
 def real_data() -> list[str]:

@@ -16,7 +16,10 @@ from catalog import demo as catalog_demo
 from catalog.demo import _isbn
 from catalog.ingest import import_bytes
 from catalog.models import Holding, MatchReview, Record, SourceRecord
+from consortium import demo as consortium_demo
+from consortium.choices import ApiScope
 from consortium.models import DemoObject, Library, Membership, Profile
+from consortium.services import api_key_create
 from loans import services as loans
 from loans.models import IllEvent, IllRequest, Notification
 from tests.factories import LibraryFactory, make_librarian, make_student
@@ -254,3 +257,21 @@ def test_an_app_plugs_its_part_in_with_seed_and_remove(monkeypatch):
     monkeypatch.setattr(command, "demo_parts", lambda: [part("base"), part("network", real=["2 shared rooms"])])
     assert "(2 shared rooms)" in seed_demo("--if-safe")
     assert calls == []
+
+
+def test_remove_keeps_a_demo_account_that_real_rows_name_deactivated():
+    consortium_demo.seed()  # schools and people are enough here
+    school = LibraryFactory(code="SMAHARAPAN")
+    admin = User.objects.get(username="admin")
+    key, _raw = api_key_create(library=school, name="SLiMS", scope=ApiScope.READ, by=admin)  # a pilot's real key
+
+    out = seed_demo("--remove")
+
+    assert "admin: kept, deactivated and without a password (consortium.ApiKey.created_by)" in out
+    key.refresh_from_db()
+    assert key.created_by_id == admin.pk  # the real key still names who made it
+    admin.refresh_from_db()
+    assert not admin.is_active and not admin.has_usable_password()
+    assert list(User.objects.values_list("username", flat=True)) == ["admin"]
+    assert list(Library.objects.values_list("code", flat=True)) == ["SMAHARAPAN"]
+    assert "(1 library, 1 user account)" in seed_demo("--if-safe")
