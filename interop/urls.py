@@ -1,0 +1,11 @@
+"""Protocol endpoints at the site root (/sru, /oai, SLiMS's /ucs.php ...) and the library pages."""
+
+from django.urls import path
+
+from . import sru
+
+app_name = "interop"
+
+urlpatterns = [
+    path("sru", sru.sru, name="sru"),
+]
