@@ -243,3 +243,6 @@ INTEROP_OAI_PAGE_SIZE = int(os.environ.get("INTEROP_OAI_PAGE_SIZE", "100"))
 # back resumption tokens is stopped there).
 INTEROP_HARVEST_TIMEOUT = float(os.environ.get("INTEROP_HARVEST_TIMEOUT", "30"))
 INTEROP_HARVEST_MAX_PAGES = int(os.environ.get("INTEROP_HARVEST_MAX_PAGES", "5000"))
+# The repository identifier in OAI-PMH identifiers (oai:<this>:<record id>): a domain name of the consortium.
+INTEROP_OAI_NAMESPACE = os.environ.get("INTEROP_OAI_NAMESPACE", "silang.local")
+INTEROP_OAI_ADMIN_EMAIL = os.environ.get("INTEROP_OAI_ADMIN_EMAIL", "")

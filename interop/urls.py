@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from . import sru
+from . import oai, sru
 
 app_name = "interop"
 
 urlpatterns = [
     path("sru", sru.sru, name="sru"),
+    path("oai", oai.oai, name="oai"),
 ]

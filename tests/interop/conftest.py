@@ -104,6 +104,9 @@ def oai_schema():
         pytest.skip("../shared/data/standards is absent")
     return xmlschema.XMLSchema(
         str(STANDARDS / "OAI-PMH.xsd"),
-        locations=[("http://www.loc.gov/MARC21/slim", str(STANDARDS / "MARC21slim.xsd"))],
+        locations=[
+            ("http://www.loc.gov/MARC21/slim", str(STANDARDS / "MARC21slim.xsd")),
+            ("http://www.openarchives.org/OAI/2.0/oai_dc/", str(Path(__file__).parent / "schemas/oai_dc.xsd")),
+        ],
         allow="local",
     )
