@@ -20,7 +20,9 @@ class SlimsNode(models.Model):
     node_id = models.CharField(_("node id"), max_length=40, unique=True, editable=False)
     password_hash = models.CharField(max_length=64, editable=False)
     name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("Which SLiMS this is, e.g. 'OPAC'."))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     last_push_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -71,7 +73,9 @@ class HarvestRun(models.Model):
 
     source = models.ForeignKey(OpacSource, on_delete=models.CASCADE, related_name="runs")
     status = models.CharField(max_length=8, choices=HarvestStatus.choices, default=HarvestStatus.QUEUED)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     processed = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
