@@ -1,8 +1,8 @@
 """Protocol endpoints at the site root (/sru, /oai, SLiMS's /ucs.php ...) and the library pages."""
 
-from django.urls import path
+from django.urls import path, re_path
 
-from . import oai, sru, ucs
+from . import oai, slims_p2p, sru, ucs
 
 app_name = "interop"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("ucs.php", ucs.ucs, name="ucs"),
     path("ucpoll.php", ucs.ucs, name="ucpoll"),
     path("uc-ops.php", ucs.ucs, name="uc_ops"),
+    # SLiMS joins its P2P server address and "index.php" with or without a slash in between.
+    re_path(r"^slims/+(?:index\.php)?$", slims_p2p.index, name="slims_p2p"),
 ]
