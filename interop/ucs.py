@@ -195,6 +195,43 @@ def drop_stand_ins(library_id: int) -> int:
     return deleted
 
 
+def remove_library_records(library, ids: list[str]) -> tuple[int, list[str], list[str]]:
+    """Take the library's records with these local ids (SLiMS biblio_id) out of the union catalog: its source
+    records and its copies of them; a record nobody else has leaves the catalog (and OAI-PMH answers it as
+    deleted). Returns (removed, unknown ids, ids kept because a copy is on interlibrary loan)."""
+    removed, unknown, kept = 0, [], []
+    now = timezone.now()
+    for biblio_id in ids:
+        source = SourceRecord.objects.filter(library=library, local_id=biblio_id).select_for_update().first()
+        if source is None:
+            unknown.append(biblio_id)
+            continue
+        record_id = source.record_id
+        holdings = Holding.objects.filter(library=library, record_id=record_id).filter(
+            source=source
+        ) | Holding.objects.filter(library=library, record_id=record_id, copies_unknown=True)
+        try:
+            with transaction.atomic():
+                holdings.delete()
+                source.delete()
+        except ProtectedError:
+            kept.append(biblio_id)  # a copy out on interlibrary loan: it stays until it is back
+            continue
+        removed += 1
+        if not Holding.objects.filter(record_id=record_id).exists() and not SourceRecord.objects.filter(
+            record_id=record_id
+        ).exists():
+            # Nobody has the record any more: it leaves the catalog, and OAI-PMH answers it as deleted from the
+            # library's set too (the tombstone keeps the library, which the trigger alone would not see).
+            Tombstone.objects.update_or_create(
+                record_id=record_id, defaults={"library_ids": [library.pk], "deleted_at": now}
+            )
+            Record.objects.filter(pk=record_id).delete()
+        else:
+            Record.objects.filter(pk=record_id).update(updated_at=now)
+    return removed, unknown, kept
+
+
 def _push(node: SlimsNode, node_data: dict) -> JsonResponse:
     if not node_data:
         raise Refused("NO_DATA", _("The push has no records."))
@@ -253,36 +290,7 @@ def _delete(node: SlimsNode, node_data: dict) -> JsonResponse:
             % {"n": len(ids), "max": MAX_RECORDS},
         )
     library = node.library
-    removed, unknown, kept = 0, [], []
-    now = timezone.now()
-    for biblio_id in ids:
-        source = SourceRecord.objects.filter(library=library, local_id=biblio_id).select_for_update().first()
-        if source is None:
-            unknown.append(biblio_id)
-            continue
-        record_id = source.record_id
-        holdings = Holding.objects.filter(library=library, record_id=record_id).filter(
-            source=source
-        ) | Holding.objects.filter(library=library, record_id=record_id, copies_unknown=True)
-        try:
-            with transaction.atomic():
-                holdings.delete()
-                source.delete()
-        except ProtectedError:
-            kept.append(biblio_id)  # a copy out on interlibrary loan: it stays until it is back
-            continue
-        removed += 1
-        if not Holding.objects.filter(record_id=record_id).exists() and not SourceRecord.objects.filter(
-            record_id=record_id
-        ).exists():
-            # Nobody has the record any more: it leaves the catalog, and OAI-PMH answers it as deleted from the
-            # library's set too (the tombstone keeps the library, which the trigger alone would not see).
-            Tombstone.objects.update_or_create(
-                record_id=record_id, defaults={"library_ids": [library.pk], "deleted_at": now}
-            )
-            Record.objects.filter(pk=record_id).delete()
-        else:
-            Record.objects.filter(pk=record_id).update(updated_at=now)
+    removed, unknown, kept = remove_library_records(library, ids)
     message = ngettext(
         "%(library)s: %(n)s record removed from the union catalog.",
         "%(library)s: %(n)s records removed from the union catalog.",
