@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import oai, slims_p2p, sru, ucs
+from . import oai, slims_p2p, sru, ucs, views
 
 app_name = "interop"
 
@@ -13,5 +13,7 @@ urlpatterns = [
     path("ucpoll.php", ucs.ucs, name="ucpoll"),
     path("uc-ops.php", ucs.ucs, name="uc_ops"),
     # SLiMS joins its P2P server address and "index.php" with or without a slash in between.
+    path("libraries/<slug:code>/slims/", views.ConnectionView.as_view(), name="connection"),
+    path("libraries/<slug:code>/slims/nodes/<int:pk>/revoke/", views.NodeRevokeView.as_view(), name="node_revoke"),
     re_path(r"^slims/+(?:index\.php)?$", slims_p2p.index, name="slims_p2p"),
 ]
