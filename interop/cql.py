@@ -64,7 +64,7 @@ def tokenize(text: str) -> list[_Token]:
     while pos < len(text):
         match = TOKEN_RE.match(text, pos)
         if not match or match.end() == pos:
-            raise CQLError(SYNTAX_ERROR, text[pos:pos + 20], "Unbalanced quotes or a character CQL does not allow")
+            raise CQLError(SYNTAX_ERROR, text[pos : pos + 20], "Unbalanced quotes or a character CQL does not allow")
         pos = match.end()
         for kind in ("quoted", "symbol", "word"):
             if match.group(kind) is not None:

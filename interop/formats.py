@@ -145,7 +145,9 @@ def mods_element(record: Record, *, slims: bool = False, parent=None) -> etree._
                     copy,
                     MODS_NS,
                     "note",
-                    COPIES_UNKNOWN_MARK if holding.copies_unknown else f"{holding.barcode}: {holding.get_status_display()}",
+                    COPIES_UNKNOWN_MARK
+                    if holding.copies_unknown
+                    else f"{holding.barcode}: {holding.get_status_display()}",
                 )
     info = _sub(mods, MODS_NS, "recordInfo")
     _sub(info, MODS_NS, "recordIdentifier", str(record.pk))

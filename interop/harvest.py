@@ -74,15 +74,20 @@ class Client:
             for chunk in response.iter_content(65536):
                 size += len(chunk)
                 if size > MAX_RESPONSE_BYTES:
-                    raise HarvestFailed(_("The OPAC's answer is larger than %(mb)s MB.") % {"mb": MAX_RESPONSE_BYTES // 2**20})
+                    raise HarvestFailed(
+                        _("The OPAC's answer is larger than %(mb)s MB.") % {"mb": MAX_RESPONSE_BYTES // 2**20}
+                    )
                 chunks.append(chunk)
             return b"".join(chunks)
         except requests.Timeout as exc:
             raise HarvestFailed(
-                _("The OPAC did not answer within %(s)s seconds (%(url)s).") % {"s": settings.INTEROP_HARVEST_TIMEOUT, "url": url}
+                _("The OPAC did not answer within %(s)s seconds (%(url)s).")
+                % {"s": settings.INTEROP_HARVEST_TIMEOUT, "url": url}
             ) from exc
         except requests.RequestException as exc:
-            raise HarvestFailed(_("The OPAC cannot be reached (%(url)s): %(error)s") % {"url": url, "error": exc}) from exc
+            raise HarvestFailed(
+                _("The OPAC cannot be reached (%(url)s): %(error)s") % {"url": url, "error": exc}
+            ) from exc
 
 
 def _oai(client: Client, url: str, params: dict) -> etree._Element:
@@ -242,7 +247,9 @@ class Harvest:
         root = _oai(self.client, self.url, {"verb": "Identify"})
         error = root.find("o:error", NS)
         if error is not None:
-            raise HarvestFailed(_("The OPAC refused Identify: %(error)s") % {"error": (error.text or error.get("code"))})
+            raise HarvestFailed(
+                _("The OPAC refused Identify: %(error)s") % {"error": (error.text or error.get("code"))}
+            )
         return (root.findtext("o:Identify/o:granularity", namespaces=NS) or "").strip() == "YYYY-MM-DD"
 
     def run_all(self) -> str:
@@ -271,7 +278,9 @@ class Harvest:
             if not token:
                 break
             if token in seen_tokens:
-                self.lines.append(_("The OPAC handed back a resumption token it had already given; the harvest stopped there."))
+                self.lines.append(
+                    _("The OPAC handed back a resumption token it had already given; the harvest stopped there.")
+                )
                 break
             seen_tokens.add(token)
             params = {"verb": "ListRecords", "resumptionToken": token}
@@ -299,11 +308,15 @@ class Harvest:
                 records.append(marc)
         with transaction.atomic():
             if records:
-                buffer = [b'<?xml version="1.0" encoding="UTF-8"?>\n<collection xmlns="http://www.loc.gov/MARC21/slim">']
+                buffer = [
+                    b'<?xml version="1.0" encoding="UTF-8"?>\n<collection xmlns="http://www.loc.gov/MARC21/slim">'
+                ]
                 for marc in records:
                     buffer.append(pymarc.record_to_xml(marc, namespace=False))
                 buffer.append(b"</collection>")
-                report = ingest_bridge.import_marcxml(library=self.library, data=b"\n".join(buffer), filename="harvest.xml")
+                report = ingest_bridge.import_marcxml(
+                    library=self.library, data=b"\n".join(buffer), filename="harvest.xml"
+                )
                 if report.rejected:
                     self.lines.append(report.rejected)
                 for name in ("created", "joined", "updated", "unchanged", "holdings_added", "holdings_updated"):
@@ -390,7 +403,9 @@ def harvests_due(now: dt.datetime | None = None) -> list[HarvestRun]:
     periods = {HarvestSchedule.DAILY: dt.timedelta(days=1), HarvestSchedule.WEEKLY: dt.timedelta(days=7)}
     runs = []
     for source in OpacSource.objects.select_related("library").exclude(schedule=HarvestSchedule.MANUAL):
-        if source.last_harvest_at is None or now - source.last_harvest_at >= periods[source.schedule] - dt.timedelta(minutes=5):
+        if source.last_harvest_at is None or now - source.last_harvest_at >= periods[source.schedule] - dt.timedelta(
+            minutes=5
+        ):
             if not source.runs.filter(status__in=[HarvestStatus.QUEUED, HarvestStatus.RUNNING]).exists():
                 runs.append(HarvestRun.objects.create(source=source))
     return runs

@@ -15,7 +15,12 @@ AVAILABILITY = {
     HoldingStatus.MISSING: "https://schema.org/Discontinued",
     HoldingStatus.PROCESSING: "https://schema.org/PreOrder",
 }
-TYPES = {MaterialType.BOOK: "Book", MaterialType.EBOOK: "Book", MaterialType.SERIAL: "Periodical", MaterialType.MAP: "Map"}
+TYPES = {
+    MaterialType.BOOK: "Book",
+    MaterialType.EBOOK: "Book",
+    MaterialType.SERIAL: "Periodical",
+    MaterialType.MAP: "Map",
+}
 
 
 def record_jsonld(record, holdings, *, url: str, base_url: str) -> dict:
@@ -59,7 +64,11 @@ def record_jsonld(record, holdings, *, url: str, base_url: str) -> dict:
                 "@type": "Library",
                 "name": library.name,
                 "url": base_url + library.get_absolute_url(),
-                "address": {"@type": "PostalAddress", "addressLocality": library.city, "addressRegion": library.province},
+                "address": {
+                    "@type": "PostalAddress",
+                    "addressLocality": library.city,
+                    "addressRegion": library.province,
+                },
             },
         }
         if holding.copies_unknown:

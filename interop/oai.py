@@ -256,10 +256,15 @@ def identify(request, root, args):
     _el(element, "repositoryName", "Silang: katalog induk perpustakaan sekolah")
     _el(element, "baseURL", _base_url(request))
     _el(element, "protocolVersion", "2.0")
-    _el(element, "adminEmail", settings.INTEROP_OAI_ADMIN_EMAIL or settings.DEFAULT_FROM_EMAIL.split("<")[-1].strip("> "))
+    _el(
+        element,
+        "adminEmail",
+        settings.INTEROP_OAI_ADMIN_EMAIL or settings.DEFAULT_FROM_EMAIL.split("<")[-1].strip("> "),
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT least((SELECT min(updated_at) FROM catalog_record), (SELECT min(deleted_at) FROM interop_tombstone))"
+            "SELECT least((SELECT min(updated_at) FROM catalog_record),"
+            " (SELECT min(deleted_at) FROM interop_tombstone))"
         )
         earliest = cursor.fetchone()[0] or timezone.now()
     _el(element, "earliestDatestamp", _utc(earliest))
@@ -464,5 +469,8 @@ def oai(request):
         log.exception("OAI-PMH request failed")
         root = _envelope(request, None)
         _el(root, "error", "Internal error; please retry later", code="badArgument")
-        return HttpResponse(etree.tostring(root, xml_declaration=True, encoding="UTF-8"), status=503,
-                            content_type="text/xml; charset=utf-8")
+        return HttpResponse(
+            etree.tostring(root, xml_declaration=True, encoding="UTF-8"),
+            status=503,
+            content_type="text/xml; charset=utf-8",
+        )

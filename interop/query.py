@@ -182,7 +182,12 @@ def run(compiled: CompiledQuery, *, offset: int, limit: int) -> tuple[int, list[
 def simple_query(*, title: str = "", author: str = "", isbn: str = "", any_words: str = "") -> BooleanNode | None:
     """SLiMS's MARC SRU client (Perpusnas style) sends title= / author= instead of a CQL query."""
     clauses = []
-    for index, value in (("dc.title", title), ("dc.creator", author), ("bath.isbn", isbn), ("cql.serverchoice", any_words)):
+    for index, value in (
+        ("dc.title", title),
+        ("dc.creator", author),
+        ("bath.isbn", isbn),
+        ("cql.serverchoice", any_words),
+    ):
         if value.strip():
             clauses.append(SearchClause(index, "all", value.strip()))
     if not clauses:

@@ -37,7 +37,9 @@ def _collection():
 
 
 def _xml(root) -> HttpResponse:
-    return HttpResponse(etree.tostring(root, xml_declaration=True, encoding="UTF-8"), content_type="text/xml; charset=utf-8")
+    return HttpResponse(
+        etree.tostring(root, xml_declaration=True, encoding="UTF-8"), content_type="text/xml; charset=utf-8"
+    )
 
 
 def _page_number(raw: str) -> int:
@@ -54,7 +56,9 @@ def result_xml(request) -> HttpResponse:
     ids: list[int] = []
     count = 0
     if any(fields.values()):
-        tree = query.simple_query(title=fields["title"], author=fields["author"], isbn=fields["isbn"], any_words=keywords)
+        tree = query.simple_query(
+            title=fields["title"], author=fields["author"], isbn=fields["isbn"], any_words=keywords
+        )
         count, ids = query.run(query.compile_query(tree), offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     elif keywords:
         params = SearchParams(q=keywords, page=page, page_size=PAGE_SIZE)

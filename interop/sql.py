@@ -24,7 +24,11 @@ TOMBSTONE_TRIGGER = (
     " FOR EACH ROW EXECUTE FUNCTION interop_record_tombstone()"
 )
 
-INSTALL = [TOMBSTONE_FUNCTION, TOMBSTONE_TRIGGER]
+# ALWAYS, like the catalog's own triggers (catalog migration 0006): it fires under session_replication_role = replica
+# too, which imports use for their writes.
+TOMBSTONE_TRIGGER_ALWAYS = "ALTER TABLE catalog_record ENABLE ALWAYS TRIGGER interop_record_tombstone"
+
+INSTALL = [TOMBSTONE_FUNCTION, TOMBSTONE_TRIGGER, TOMBSTONE_TRIGGER_ALWAYS]
 UNINSTALL = [
     "DROP TRIGGER IF EXISTS interop_record_tombstone ON catalog_record",
     "DROP FUNCTION IF EXISTS interop_record_tombstone()",

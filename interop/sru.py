@@ -55,11 +55,31 @@ SCHEMAS = {
 # Parameters SRU defines (others are refused with diagnostic 8, as the standard asks, except x- extensions and
 # the names SLiMS's client and browsers add).
 KNOWN_PARAMETERS = {
-    "operation", "version", "query", "querytype", "startrecord", "maximumrecords", "recordpacking",
-    "recordxmlescaping", "recordschema", "resultsetttl", "sortkeys", "stylesheet", "extrarequestdata",
-    "scanclause", "responseposition", "maximumterms", "httpaccept", "recordxpath", "renderedby",
+    "operation",
+    "version",
+    "query",
+    "querytype",
+    "startrecord",
+    "maximumrecords",
+    "recordpacking",
+    "recordxmlescaping",
+    "recordschema",
+    "resultsetttl",
+    "sortkeys",
+    "stylesheet",
+    "extrarequestdata",
+    "scanclause",
+    "responseposition",
+    "maximumterms",
+    "httpaccept",
+    "recordxpath",
+    "renderedby",
     # SLiMS's MARC SRU client (Perpusnas style)
-    "title", "author", "isbn", "keywords", "xmlformat",
+    "title",
+    "author",
+    "isbn",
+    "keywords",
+    "xmlformat",
 }
 
 
@@ -128,7 +148,9 @@ def _explain_record(request) -> etree._Element:
     host = request.get_host()
     hostname, _, port = host.partition(":")
     explain = etree.Element(f"{{{ZEEREX_NS}}}explain", nsmap={None: ZEEREX_NS})
-    server = etree.SubElement(explain, f"{{{ZEEREX_NS}}}serverInfo", protocol="SRU", version="1.2", transport=request.scheme)
+    server = etree.SubElement(
+        explain, f"{{{ZEEREX_NS}}}serverInfo", protocol="SRU", version="1.2", transport=request.scheme
+    )
     _el(server, ZEEREX_NS, "host", hostname)
     _el(server, ZEEREX_NS, "port", port or ("443" if request.is_secure() else "80"))
     _el(server, ZEEREX_NS, "database", request.path.strip("/") or "sru")
@@ -199,7 +221,9 @@ def _positive_int(req: Request, name: str, default: int, *, minimum: int) -> int
     except ValueError:
         value = None
     if value is None or value < minimum:
-        req.diagnostics.append(Diagnostic(UNSUPPORTED_PARAMETER_VALUE, name, f"{name} must be a whole number ≥ {minimum}"))
+        req.diagnostics.append(
+            Diagnostic(UNSUPPORTED_PARAMETER_VALUE, name, f"{name} must be a whole number ≥ {minimum}")
+        )
         return None
     return value
 
@@ -225,7 +249,10 @@ def _search(req: Request):
             return None
     else:
         tree = query.simple_query(
-            title=p.get("title", ""), author=p.get("author", ""), isbn=p.get("isbn", ""), any_words=p.get("keywords", "")
+            title=p.get("title", ""),
+            author=p.get("author", ""),
+            isbn=p.get("isbn", ""),
+            any_words=p.get("keywords", ""),
         )
         if tree is None:
             req.diagnostics.append(Diagnostic(MANDATORY_PARAMETER_MISSING, "query", "The query parameter is missing"))
@@ -234,7 +261,9 @@ def _search(req: Request):
     if schema_name.lower() in SCHEMAS:
         schema_name = schema_name.lower()
     if schema_name not in SCHEMAS:
-        req.diagnostics.append(Diagnostic(UNKNOWN_SCHEMA, schema_name, "Unknown record schema; use marcxml, mods or dc"))
+        req.diagnostics.append(
+            Diagnostic(UNKNOWN_SCHEMA, schema_name, "Unknown record schema; use marcxml, mods or dc")
+        )
         return None
     start = _positive_int(req, "startRecord", 1, minimum=1)
     maximum = _positive_int(req, "maximumRecords", DEFAULT_MAXIMUM_RECORDS, minimum=0)

@@ -97,7 +97,10 @@ def _authenticate(node_info) -> SlimsNode:
             % {"id": node_id.strip()[:40]},
         )
     if not node.is_active:
-        raise Refused("AUTH_ERROR", _("Node %(id)s has been revoked. Create a new one on your library's page.") % {"id": node.node_id})
+        raise Refused(
+            "AUTH_ERROR",
+            _("Node %(id)s has been revoked. Create a new one on your library's page.") % {"id": node.node_id},
+        )
     if not hmac.compare_digest(node.password_hash, SlimsNode.hash(password)):
         raise Refused("AUTH_ERROR", _("Wrong password for node %(id)s.") % {"id": node.node_id})
     if node.library.status != MembershipStatus.ACTIVE:
@@ -130,7 +133,9 @@ def _names(entries, biblio_id: str) -> str:
         try:
             name = _text(name)
         except ValueError:
-            raise Refused("INVALID_DATA", _("Record %(id)s: an author or subject is not text.") % {"id": biblio_id}) from None
+            raise Refused(
+                "INVALID_DATA", _("Record %(id)s: an author or subject is not text.") % {"id": biblio_id}
+            ) from None
         if len(name) > 255:
             raise Refused("INVALID_DATA", _("Record %(id)s: an author or subject is too long.") % {"id": biblio_id})
         name = name.replace("<", "").replace(">", "")
@@ -149,7 +154,9 @@ def _rows(node_data: dict) -> list[dict]:
         declared = data.get("biblio_id")
         if declared not in (None, "") and str(declared).strip() != biblio_id:
             raise Refused(
-                "INVALID_DATA", _("Record %(id)s carries another biblio_id (%(other)s).") % {"id": biblio_id, "other": str(declared)[:40]}
+                "INVALID_DATA",
+                _("Record %(id)s carries another biblio_id (%(other)s).")
+                % {"id": biblio_id, "other": str(declared)[:40]},
             )
         if not biblio_id:
             raise Refused("INVALID_DATA", _("A record has no biblio_id."))
@@ -218,9 +225,10 @@ def remove_library_records(library, ids: list[str]) -> tuple[int, list[str], lis
             kept.append(biblio_id)  # a copy out on interlibrary loan: it stays until it is back
             continue
         removed += 1
-        if not Holding.objects.filter(record_id=record_id).exists() and not SourceRecord.objects.filter(
-            record_id=record_id
-        ).exists():
+        if (
+            not Holding.objects.filter(record_id=record_id).exists()
+            and not SourceRecord.objects.filter(record_id=record_id).exists()
+        ):
             # Nobody has the record any more: it leaves the catalog, and OAI-PMH answers it as deleted from the
             # library's set too (the tombstone keeps the library, which the trigger alone would not see).
             Tombstone.objects.update_or_create(
@@ -279,10 +287,10 @@ def _delete(node: SlimsNode, node_data: dict) -> JsonResponse:
     elif isinstance(raw, (str, int)):
         ids = [part.strip() for part in str(raw).split(",")]
     else:
-        raise Refused("INVALID_REQUEST", _("A delete needs the biblio ids, e.g. \"biblio\": \"1,2\"."))
+        raise Refused("INVALID_REQUEST", _('A delete needs the biblio ids, e.g. "biblio": "1,2".'))
     ids = [i[:90] for i in ids if i]
     if not ids:
-        raise Refused("INVALID_REQUEST", _("A delete needs the biblio ids, e.g. \"biblio\": \"1,2\"."))
+        raise Refused("INVALID_REQUEST", _('A delete needs the biblio ids, e.g. "biblio": "1,2".'))
     if len(ids) > MAX_RECORDS:
         raise Refused(
             "TOO_MANY_RECORDS",
@@ -313,9 +321,15 @@ def ucs(request):
             try:
                 body = request.body
             except RequestDataTooBig:
-                raise Refused("TOO_LARGE", _("The push is larger than %(mb)s MB. Nothing was saved.") % {"mb": MAX_BODY_BYTES // 2**20}) from None
+                raise Refused(
+                    "TOO_LARGE",
+                    _("The push is larger than %(mb)s MB. Nothing was saved.") % {"mb": MAX_BODY_BYTES // 2**20},
+                ) from None
             if len(body) > MAX_BODY_BYTES:
-                raise Refused("TOO_LARGE", _("The push is larger than %(mb)s MB. Nothing was saved.") % {"mb": MAX_BODY_BYTES // 2**20})
+                raise Refused(
+                    "TOO_LARGE",
+                    _("The push is larger than %(mb)s MB. Nothing was saved.") % {"mb": MAX_BODY_BYTES // 2**20},
+                )
             try:
                 payload = json.loads(body.decode("utf-8"))
             except (UnicodeDecodeError, ValueError):
@@ -339,4 +353,6 @@ def ucs(request):
             return _reply(exc.status, exc.message)
         except Exception:  # SLiMS must get an answer it can show, whatever went wrong here
             log.exception("SLiMS UCS push failed")
-            return _reply("SERVER_ERROR", _("The union catalog could not take the push now. Nothing was saved; try again later."))
+            return _reply(
+                "SERVER_ERROR", _("The union catalog could not take the push now. Nothing was saved; try again later.")
+            )

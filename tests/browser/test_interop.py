@@ -10,7 +10,7 @@ from interop.harvest import harvest_run
 from interop.models import HarvestRun, SlimsNode
 from tests.browser.conftest import login
 from tests.factories import LibraryFactory, make_librarian
-from tests.interop.opac_server import opac  # noqa: F401 (fixture)
+from tests.interop.opac_server import opac_fixture  # noqa: F401 (the opac fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -18,7 +18,15 @@ BOOKS = [
     ("Matematika untuk SMA Kelas X", "Sukino", 2013, "Erlangga", "9789790990395", "510", ["Matematika"]),
     ("Fisika Dasar", "Halliday", 2010, "Erlangga", "9789790330658", "530", ["Fisika"]),
     ("Biologi Sel", "Campbell", 2012, "Erlangga", "9789790333567", "571.6", ["Biologi"]),
-    ("Kamus Besar Bahasa Indonesia", "Tim Penyusun", 2008, "Balai Pustaka", "9789794071823", "499.221 3", ["Bahasa Indonesia"]),
+    (
+        "Kamus Besar Bahasa Indonesia",
+        "Tim Penyusun",
+        2008,
+        "Balai Pustaka",
+        "9789794071823",
+        "499.221 3",
+        ["Bahasa Indonesia"],
+    ),
     ("Atlas Indonesia dan Dunia", "Tim Geografi", 2015, "Gramedia", "9786020312347", "912", ["Geografi"]),
 ]
 

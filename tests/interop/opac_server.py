@@ -61,8 +61,8 @@ class OpacHandler(BaseHTTPRequestHandler):
         self.send_error(404)
 
 
-@pytest.fixture
-def opac():
+@pytest.fixture(name="opac")
+def opac_fixture():
     OpacHandler.requests = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), OpacHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -70,5 +70,3 @@ def opac():
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
-
-

@@ -12,10 +12,9 @@ from interop.harvest import harvest_run
 from interop.models import HarvestRun, OpacSource
 
 from .conftest import SHARED
+from .opac_server import OpacHandler, opac_fixture  # noqa: F401 (the opac fixture)
 
 pytestmark = pytest.mark.django_db
-
-from .opac_server import OpacHandler, opac  # noqa: F401 (fixture)
 
 
 def run_for(library, base_url, kind=OpacKind.SLIMS):
@@ -38,7 +37,10 @@ def test_slims_harvest_imports_records_with_copies_then_incrementally(opac, scho
     # Next time: from= the last harvest; record 3 was deleted in the OPAC.
     run = run_for(school, f"{opac}/slims/")
     assert run.status == HarvestStatus.DONE, run.report
-    assert ("/slims/oai.php", {"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2026-11-30T08:00:01Z"}) in OpacHandler.requests
+    assert (
+        "/slims/oai.php",
+        {"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2026-11-30T08:00:01Z"},
+    ) in OpacHandler.requests
     assert run.report["deleted"] == 1 and run.report["unchanged"] == 1
     assert not Record.objects.filter(title="The Definitive Guide to MySQL 5").exists()
     assert Holding.objects.filter(library=school).count() == 3

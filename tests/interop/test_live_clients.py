@@ -84,7 +84,7 @@ def test_z3950_find_by_isbn_through_simple2zoom(z3950_gateway, catalog_records):
 
 
 def test_z3950_title_and_author_searches(z3950_gateway, catalog_records):
-    output = yaz([f"open {z3950_gateway}", 'find @attr 1=4 "sejarah indonesia"', 'find @attr 1=1003 hirata'])
+    output = yaz([f"open {z3950_gateway}", 'find @attr 1=4 "sejarah indonesia"', "find @attr 1=1003 hirata"])
     assert output.count("Number of hits: 1") == 2, output
 
 

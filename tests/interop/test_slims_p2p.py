@@ -18,7 +18,10 @@ def parse_like_slims(content: bytes) -> dict:
     xml = etree.fromstring(content)
     assert xml.tag == f"{{{MODS}}}modsCollection"
     info = xml.find("s:resultInfo", NS)
-    out = {"result_num": int(info.findtext("s:modsResultNum", namespaces=NS)) if info is not None else None, "records": []}
+    out = {
+        "result_num": int(info.findtext("s:modsResultNum", namespaces=NS)) if info is not None else None,
+        "records": [],
+    }
     for record in xml.findall("m:mods", NS):
         out["records"].append(
             {
@@ -39,7 +42,9 @@ def parse_like_slims(content: bytes) -> dict:
 
 
 def test_search_then_detail_in_two_clicks(client, catalog_records):
-    response = client.get("/slims/index.php", {"resultXML": "true", "search": "Search", "page": "1", "keywords": "laskar pelangi"})
+    response = client.get(
+        "/slims/index.php", {"resultXML": "true", "search": "Search", "page": "1", "keywords": "laskar pelangi"}
+    )
     assert response.status_code == 200
     found = parse_like_slims(response.content)
     assert found["result_num"] == 1
@@ -64,8 +69,23 @@ def test_field_search_and_paging(client, catalog_records):
 
 
 def test_unknown_detail_and_odd_input(client, catalog_records):
-    assert parse_like_slims(client.get("/slims/index.php", {"p": "show_detail", "inXML": "true", "id": "999999"}).content)["records"] == []
-    assert parse_like_slims(client.get("/slims/index.php", {"p": "show_detail", "inXML": "true", "id": "x" * 5000}).content)["records"] == []
-    assert parse_like_slims(client.get("/slims/index.php", {"resultXML": "true", "keywords": "", "page": "abc"}).content)["result_num"] == 0
+    assert (
+        parse_like_slims(client.get("/slims/index.php", {"p": "show_detail", "inXML": "true", "id": "999999"}).content)[
+            "records"
+        ]
+        == []
+    )
+    assert (
+        parse_like_slims(
+            client.get("/slims/index.php", {"p": "show_detail", "inXML": "true", "id": "x" * 5000}).content
+        )["records"]
+        == []
+    )
+    assert (
+        parse_like_slims(client.get("/slims/index.php", {"resultXML": "true", "keywords": "", "page": "abc"}).content)[
+            "result_num"
+        ]
+        == 0
+    )
     record = Record.objects.first()
     assert client.get("/slims/index.php", {"p": "show_detail", "id": record.pk}).status_code == 302

@@ -24,10 +24,7 @@ def diagnostics(root):
 
 
 def titles(root):
-    return [
-        sf.text
-        for sf in root.iterfind(".//marc:datafield[@tag='245']/marc:subfield[@code='a']", NS)
-    ]
+    return [sf.text for sf in root.iterfind(".//marc:datafield[@tag='245']/marc:subfield[@code='a']", NS)]
 
 
 @pytest.mark.parametrize("version", ["1.1", "1.2"])
@@ -88,7 +85,11 @@ def test_bad_queries_get_diagnostics(client, catalog_records, query, code):
 
 def test_booleans_and_indexes(client, catalog_records):
     def count(q):
-        return int(get(client, operation="searchRetrieve", version="1.2", query=q).findtext("srw:numberOfRecords", namespaces=NS))
+        return int(
+            get(client, operation="searchRetrieve", version="1.2", query=q).findtext(
+                "srw:numberOfRecords", namespaces=NS
+            )
+        )
 
     assert count("novel") == 2
     assert count("dc.subject = novel") == 2
@@ -105,7 +106,9 @@ def test_booleans_and_indexes(client, catalog_records):
 def test_paging(client, catalog_records):
     first = get(client, operation="searchRetrieve", version="1.2", query="erlangga", maximumRecords="2")
     assert first.findtext("srw:nextRecordPosition", namespaces=NS) == "3"
-    second = get(client, operation="searchRetrieve", version="1.2", query="erlangga", maximumRecords="2", startRecord="3")
+    second = get(
+        client, operation="searchRetrieve", version="1.2", query="erlangga", maximumRecords="2", startRecord="3"
+    )
     assert second.findtext("srw:nextRecordPosition", namespaces=NS) is None
     assert len(titles(first) + titles(second)) == 3
     assert not set(titles(first)) & set(titles(second))
@@ -118,7 +121,9 @@ def test_huge_maximum_records_is_capped_with_a_diagnostic(client, catalog_record
 
 
 def test_slims_sru_client_mods_by_isbn(client, catalog_records):
-    root = get(client, version="1.1", operation="searchRetrieve", query='bath.isbn any "9789799731234"', recordSchema="mods")
+    root = get(
+        client, version="1.1", operation="searchRetrieve", query='bath.isbn any "9789799731234"', recordSchema="mods"
+    )
     mods = root.findall(".//mods:mods", NS)
     assert len(mods) == 1
     assert mods[0].findtext("mods:titleInfo/mods:title", namespaces=NS) == "Bumi Manusia"
@@ -126,7 +131,14 @@ def test_slims_sru_client_mods_by_isbn(client, catalog_records):
 
 def test_slims_marc_sru_client_gets_a_bare_collection(client, catalog_records, marc_schema):
     response = client.get(
-        "/sru", {"operation": "searchRetrieve", "title": "fisika", "startRecord": "1", "maximumRecords": "10", "xmlformat": "marc21"}
+        "/sru",
+        {
+            "operation": "searchRetrieve",
+            "title": "fisika",
+            "startRecord": "1",
+            "maximumRecords": "10",
+            "xmlformat": "marc21",
+        },
     )
     root = etree.fromstring(response.content)
     assert root.tag == f"{{{MARC}}}collection"
@@ -134,7 +146,13 @@ def test_slims_marc_sru_client_gets_a_bare_collection(client, catalog_records, m
     marc_schema.validate(response.content.decode())
     response = client.get(
         "/sru",
-        {"version": "1.1", "operation": "searchRetrieve", "query": '"bumi manusia"', "recordSchema": "marc", "xmlformat": "marc21"},
+        {
+            "version": "1.1",
+            "operation": "searchRetrieve",
+            "query": '"bumi manusia"',
+            "recordSchema": "marc",
+            "xmlformat": "marc21",
+        },
     )
     assert titles(etree.fromstring(response.content)) == ["Bumi Manusia"]
 

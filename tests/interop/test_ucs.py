@@ -105,13 +105,26 @@ def test_delete_removes_only_that_schools_holding(client, sample, node, school, 
     push(client, signed(sample, other_node, other_password))
     php = Record.objects.get(title__icontains="PHP 5 for dummies")
     assert php.holdings.count() == 2  # joined by ISBN: one record, two schools
-    reply = push(client, {"node_info": {"id": node[0].node_id, "password": node[1]}, "node_data": {"operation": "delete", "biblio": "1,999"}}, "/uc-ops.php")
+    reply = push(
+        client,
+        {
+            "node_info": {"id": node[0].node_id, "password": node[1]},
+            "node_data": {"operation": "delete", "biblio": "1,999"},
+        },
+        "/uc-ops.php",
+    )
     assert reply["status"] == "SUCCESS" and reply["removed"] == 1 and reply["unknown"] == ["999"]
     php.refresh_from_db()
     assert [h.library for h in php.holdings.all()] == [other_school]
     assert not SourceRecord.objects.filter(library=school, local_id="1").exists()
     # The other school deletes too: the record leaves the catalog and stays deleted for OAI-PMH.
-    push(client, {"node_info": {"id": other_node.node_id, "password": other_password}, "node_data": {"operation": "delete", "biblio": "1"}})
+    push(
+        client,
+        {
+            "node_info": {"id": other_node.node_id, "password": other_password},
+            "node_data": {"operation": "delete", "biblio": "1"},
+        },
+    )
     assert not Record.objects.filter(pk=php.pk).exists()
     assert set(Tombstone.objects.get(record_id=php.pk).library_ids) == {other_school.pk}
 
@@ -121,7 +134,12 @@ def test_delete_removes_only_that_schools_holding(client, sample, node, school, 
     [
         (lambda b: b["node_info"].update(password="wrong"), "AUTH_ERROR"),
         (lambda b: b["node_info"].update(id="NOPE-123"), "AUTH_ERROR"),
-        (lambda b: b["node_data"].update({str(i): dict(b["node_data"]["1"], biblio_id=str(i)) for i in range(100, 151)}), "TOO_MANY_RECORDS"),
+        (
+            lambda b: b["node_data"].update(
+                {str(i): dict(b["node_data"]["1"], biblio_id=str(i)) for i in range(100, 151)}
+            ),
+            "TOO_MANY_RECORDS",
+        ),
         (lambda b: b["node_data"]["2"].update(title="x" * (10 * 1024 * 1024)), "TOO_LARGE"),
         (lambda b: b["node_data"]["2"].update(title="x" * 3000), "INVALID_DATA"),
         (lambda b: b["node_data"]["2"].update(authors="not a list"), "INVALID_DATA"),

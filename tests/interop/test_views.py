@@ -46,7 +46,9 @@ def test_opac_address_and_harvest_queue(client, school, librarian):
     response = client.post(URL, {"action": "opac", "kind": "slims", "base_url": "not a url", "schedule": "daily"})
     assert response.status_code == 400
     assert not OpacSource.objects.exists()
-    response = client.post(URL, {"action": "opac", "kind": "slims", "base_url": "https://opac.sman1medan.sch.id/", "schedule": "weekly"})
+    response = client.post(
+        URL, {"action": "opac", "kind": "slims", "base_url": "https://opac.sman1medan.sch.id/", "schedule": "weekly"}
+    )
     assert response.status_code == 302
     assert OpacSource.objects.get(library=school).schedule == "weekly"
     client.post(URL, {"action": "harvest"})

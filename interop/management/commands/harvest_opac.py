@@ -16,7 +16,9 @@ class Command(BaseCommand):
         group = parser.add_mutually_exclusive_group(required=True)
         group.add_argument("--library", help="harvest this library's OPAC now (its short code)")
         group.add_argument("--run", type=int, help="carry out this queued harvest")
-        group.add_argument("--due", action="store_true", help="every queued harvest and every OPAC whose schedule is due")
+        group.add_argument(
+            "--due", action="store_true", help="every queued harvest and every OPAC whose schedule is due"
+        )
 
     def handle(self, *args, library=None, run=None, due=False, **options):
         if library:
@@ -39,7 +41,8 @@ class Command(BaseCommand):
             report = done.report
             self.stdout.write(
                 f"{done.source.library.code}: {done.status}; {report.get('records_seen', 0)} records read, "
-                f"{report.get('created', 0)} new, {report.get('joined', 0)} joined, {report.get('updated', 0)} updated, "
+                f"{report.get('created', 0)} new, {report.get('joined', 0)} joined, "
+                f"{report.get('updated', 0)} updated, "
                 f"{report.get('deleted', 0)} deleted, {report.get('holdings_added', 0)} copies added"
             )
             for line in report.get("lines", []):
