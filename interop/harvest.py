@@ -19,7 +19,7 @@ import pymarc
 import requests
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from lxml import etree
 
@@ -371,6 +371,12 @@ def _as_file(data: bytes):
 
 def harvest_run(run_id: int) -> HarvestRun:
     """Carry out a queued harvest; its report is kept on the run (the library page shows it)."""
+    # Report lines are kept as text: in the consortium's language, whoever (or whatever) runs the harvest.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _harvest_run(run_id)
+
+
+def _harvest_run(run_id: int) -> HarvestRun:
     run = HarvestRun.objects.select_related("source__library").get(pk=run_id)
     HarvestRun.objects.filter(pk=run.pk).update(status=HarvestStatus.RUNNING, started_at=timezone.now())
     harvest = Harvest(run)

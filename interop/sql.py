@@ -2,14 +2,14 @@
 against pg_get_functiondef (tests/interop/test_sql.py)."""
 
 # A record leaving catalog_record (a merge, a delete) leaves a tombstone, so OAI-PMH answers it as deleted for
-# good. A trigger rather than Python: every path that deletes records (services, imports, the admin) is covered.
+# good. clock_timestamp(), not now(): a long transaction's start time could fall before a harvester's last visit. A trigger rather than Python: every path that deletes records (services, imports, the admin) is covered.
 TOMBSTONE_FUNCTION = """CREATE OR REPLACE FUNCTION public.interop_record_tombstone()
  RETURNS trigger
  LANGUAGE plpgsql
 AS $function$
 BEGIN
     INSERT INTO interop_tombstone (record_id, deleted_at, library_ids, ddc)
-    VALUES (OLD.id, now(), coalesce(OLD.holding_library_ids, '{}'), coalesce(OLD.ddc, ''))
+    VALUES (OLD.id, clock_timestamp(), coalesce(OLD.holding_library_ids, '{}'), coalesce(OLD.ddc, ''))
     ON CONFLICT (record_id) DO UPDATE
        SET deleted_at = excluded.deleted_at,
            library_ids = ARRAY(SELECT DISTINCT unnest(interop_tombstone.library_ids || excluded.library_ids)),

@@ -81,7 +81,7 @@ def test_inlislite_harvest_marc21(opac, other_school):
 def test_html_answer_fails_with_a_report_line(opac, school):
     run = run_for(school, f"{opac}/html/")
     assert run.status == HarvestStatus.FAILED
-    assert "web page" in run.report["lines"][0]
+    assert "halaman web" in run.report["lines"][0]
     assert Record.objects.count() == 0
 
 
@@ -96,7 +96,7 @@ def test_timeout_fails_with_a_report_line(opac, school, settings):
     settings.INTEROP_HARVEST_TIMEOUT = 0.5
     run = run_for(school, f"{opac}/slow/")
     assert run.status == HarvestStatus.FAILED
-    assert "did not answer" in run.report["lines"][0]
+    assert "tidak menjawab" in run.report["lines"][0]
 
 
 def test_unreachable_opac(school):
