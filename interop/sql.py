@@ -2,7 +2,8 @@
 against pg_get_functiondef (tests/interop/test_sql.py)."""
 
 # A record leaving catalog_record (a merge, a delete) leaves a tombstone, so OAI-PMH answers it as deleted for
-# good. clock_timestamp(), not now(): a long transaction's start time could fall before a harvester's last visit. A trigger rather than Python: every path that deletes records (services, imports, the admin) is covered.
+# good. clock_timestamp(), not now(): a long transaction's start time could fall before a harvester's last visit.
+# A trigger rather than Python: every path that deletes records (services, imports, the admin) is covered.
 TOMBSTONE_FUNCTION = """CREATE OR REPLACE FUNCTION public.interop_record_tombstone()
  RETURNS trigger
  LANGUAGE plpgsql
