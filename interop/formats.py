@@ -1,5 +1,6 @@
 """The union catalog's records in the formats partners read: MARCXML (the catalog's own MARC writing,
-catalog.exporting.marc_for, with holdings in 852), MODS (LC's and SLiMS's dialect) and Dublin Core."""
+catalog.exporting.marc_for through interop.ingest_bridge, with holdings in 852), MODS (LC's and SLiMS's dialect)
+and Dublin Core."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import pymarc
 from django.conf import settings
 from lxml import etree
 
-from catalog import exporting
 from catalog.models import Holding, Record
+
+from . import ingest_bridge
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 MODS_NS = "http://www.loc.gov/mods/v3"
@@ -26,13 +28,13 @@ def load_records(ids: list[int]) -> dict[int, Record]:
     """Records by id with what the writers read (sources, holdings that are not withdrawn, their libraries)."""
     if not ids:
         return {}
-    return {record.pk: record for record in exporting.records_for_export(None).filter(pk__in=ids)}
+    return {record.pk: record for record in ingest_bridge.records_for_export(None).filter(pk__in=ids)}
 
 
 def marc(record: Record) -> pymarc.Record:
     """The record as MARC with one 852 per copy (catalog.exporting); a "copies unknown" stand-in holding (SLiMS
     push) keeps its library and call number but shows no barcode."""
-    result = exporting.marc_for(record)
+    result = ingest_bridge.marc_for(record)
     unknown = {h.barcode for h in record.holdings.all() if h.copies_unknown}
     if unknown:
         for field in result.get_fields("852"):

@@ -23,8 +23,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from catalog.bibdata import to_marc
-
 from . import ingest_bridge
 from .choices import HarvestSchedule, HarvestStatus, OpacKind
 from .formats import MARC_NS, MODS_NS, XML_PARSER
@@ -120,7 +118,7 @@ def _local_id(identifier: str) -> str:
 
 
 def _marc_from_columns(data: dict, local_id: str, copies: list[dict]) -> pymarc.Record:
-    record = to_marc(data)  # the catalog's own writer from columns
+    record = ingest_bridge.marc_from_columns(data)  # the catalog's own writer from columns
     record.add_ordered_field(pymarc.Field(tag="001", data=local_id))
     for copy in copies:
         subfields = []

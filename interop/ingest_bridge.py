@@ -1,18 +1,23 @@
-"""Every call interop makes into the catalog's import pipeline, in one place: the pipeline is being moved into
-a `catalog/ingest/` package, and these are the lines to repoint then.
+"""Every call interop makes into the catalog's import and export modules, in one place: these modules are being
+moved into a `catalog/ingest/` package, and the imports below are the lines to repoint then.
 
-Imports run through catalog.importing.import_bytes (reading, deduplication, the (library, local id) key of
-re-imports, the report), exactly as an uploaded file does."""
+- Imports run through catalog.importing.import_bytes (reading, deduplication, the (library, local id) key of
+  re-imports, the report), exactly as an uploaded file does.
+- MARC is written by the catalog's own functions: catalog.exporting.marc_for (a record with its holdings in 852,
+  used by export, SRU, OAI-PMH) and catalog.bibdata.to_marc (a MARC record from catalog columns, used for what a
+  SLiMS OPAC sends as Dublin Core or MODS). No second MARC writer lives in interop.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from catalog.bibdata import to_marc as marc_from_columns
+from catalog.exporting import marc_for, records_for_export
 from catalog.importing import ImportReport, import_bytes
-from catalog.readers import FileRejected, read_entries, sniff_format
 from consortium.models import Library
 
-__all__ = ["FileRejected", "ImportReport", "import_csv", "import_marcxml", "count_marcxml_records", "sniff_format"]
+__all__ = ["ImportReport", "import_csv", "import_marcxml", "marc_for", "marc_from_columns", "records_for_export"]
 
 
 def import_csv(*, library: Library, data: bytes, filename: str = "slims.csv") -> ImportReport:
@@ -25,7 +30,3 @@ def import_marcxml(
 ) -> ImportReport:
     """A MARCXML collection (001 is the library's own id; copies in 852)."""
     return import_bytes(library=library, data=data, filename=filename, fmt="marcxml", progress=progress)
-
-
-def count_marcxml_records(data: bytes) -> int:
-    return sum(1 for _entry in read_entries(data, "marcxml"))
