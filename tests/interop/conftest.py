@@ -1,3 +1,4 @@
+import functools
 import io
 from pathlib import Path
 
@@ -76,11 +77,10 @@ def catalog_records(school, other_school):
     return report
 
 
-@pytest.fixture(scope="session")
-def sru2_schema():
-    xmlschema = pytest.importorskip("xmlschema")
-    if not (STANDARDS / "sru-2.0-sruResponse.xsd").exists():
-        pytest.skip("../shared/data/standards is absent")
+@functools.cache
+def load_sru2_schema():
+    import xmlschema
+
     locations = [
         ("http://docs.oasis-open.org/ns/search-ws/diagnostic", str(STANDARDS / "sru-2.0-diagnostic.xsd")),
         ("http://docs.oasis-open.org/ns/search-ws/facetedResults", str(STANDARDS / "sru-2.0-facetedResults.xsd")),
@@ -92,24 +92,20 @@ def sru2_schema():
         ("http://docs.oasis-open.org/ns/search-ws/scan", str(STANDARDS / "sru-2.0-scan.xsd")),
         ("http://www.loc.gov/MARC21/slim", str(STANDARDS / "MARC21slim.xsd")),
     ]
-    return xmlschema.XMLSchema(
-        str(STANDARDS / "sru-2.0-sruResponse.xsd"), locations=locations, allow="local", build=True
-    )
+    return xmlschema.XMLSchema(str(STANDARDS / "sru-2.0-sruResponse.xsd"), locations=locations, allow="local")
 
 
-@pytest.fixture(scope="session")
-def marc_schema():
-    xmlschema = pytest.importorskip("xmlschema")
-    if not (STANDARDS / "MARC21slim.xsd").exists():
-        pytest.skip("../shared/data/standards is absent")
+@functools.cache
+def load_marc_schema():
+    import xmlschema
+
     return xmlschema.XMLSchema(str(STANDARDS / "MARC21slim.xsd"), allow="local")
 
 
-@pytest.fixture(scope="session")
-def oai_schema():
-    xmlschema = pytest.importorskip("xmlschema")
-    if not (STANDARDS / "OAI-PMH.xsd").exists():
-        pytest.skip("../shared/data/standards is absent")
+@functools.cache
+def load_oai_schema():
+    import xmlschema
+
     return xmlschema.XMLSchema(
         str(STANDARDS / "OAI-PMH.xsd"),
         locations=[
@@ -118,3 +114,73 @@ def oai_schema():
         ],
         allow="local",
     )
+
+
+def _standards_or_skip():
+    pytest.importorskip("xmlschema")
+    if not (STANDARDS / "OAI-PMH.xsd").exists():
+        pytest.skip("../shared/data/standards is absent")
+
+
+@pytest.fixture
+def sru2_schema():
+    _standards_or_skip()
+    return load_sru2_schema()
+
+
+@pytest.fixture
+def marc_schema():
+    _standards_or_skip()
+    return load_marc_schema()
+
+
+@pytest.fixture
+def oai_schema():
+    _standards_or_skip()
+    return load_oai_schema()
+
+
+@pytest.fixture(autouse=True)
+def every_protocol_response_validates(monkeypatch):
+    """Every SRU and OAI-PMH response made during an interop test (by the test client, Sickle, yaz-client or
+    simple2zoom against the live server) is validated against the published schemas once the test is over:
+    OAI-PMH.xsd (with MARC21slim.xsd and oai_dc), SRU 2.0's sruResponse.xsd; SRU 1.1/1.2 (no schema in
+    ../shared/data/standards) and SLiMS's bare MARCXML collection: their MARC records against MARC21slim.xsd."""
+    from lxml import etree
+
+    from interop import oai, sru
+
+    bodies = []
+    original_sru, original_oai = sru._xml_response, oai._respond
+
+    def sru_response(root):
+        response = original_sru(root)
+        bodies.append(("sru", response.content))
+        return response
+
+    def oai_response(root):
+        response = original_oai(root)
+        bodies.append(("oai", response.content))
+        return response
+
+    monkeypatch.setattr(sru, "_xml_response", sru_response)
+    monkeypatch.setattr(oai, "_respond", oai_response)
+    yield
+    if not bodies or not (STANDARDS / "OAI-PMH.xsd").exists():
+        return
+    pytest.importorskip("xmlschema")
+    for kind, body in bodies:
+        text = body.decode()
+        if kind == "oai":
+            load_oai_schema().validate(text)
+            continue
+        root = etree.fromstring(body)
+        if root.tag.startswith("{http://docs.oasis-open.org/ns/search-ws/sruResponse}"):
+            load_sru2_schema().validate(text)
+        elif root.tag == "{http://www.loc.gov/MARC21/slim}collection":
+            load_marc_schema().validate(text)
+        else:
+            marc_schema = load_marc_schema()
+            assert root.tag.startswith("{http://www.loc.gov/zing/srw/}"), root.tag
+            for record in root.iter("{http://www.loc.gov/MARC21/slim}record"):
+                marc_schema.validate(etree.tostring(record).decode())
