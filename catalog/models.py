@@ -130,6 +130,10 @@ class Holding(models.Model):
     date_added = models.DateField(_("date added"), default=timezone.localdate)
     due_on = models.DateField(_("due"), null=True, blank=True)
     source = models.ForeignKey(SourceRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="holdings")
+    # A title a school reported (SLiMS union-catalog push) without its copies: one stand-in holding per title,
+    # replaced when an import or an OPAC harvest brings the real copies (interop.ucs). A database default, so the
+    # importer's COPY, which names its columns, needs no change.
+    copies_unknown = models.BooleanField(_("held, copies unknown"), default=False, db_default=False)
     # Bumped on every change: edit forms and the API refuse to overwrite a newer version.
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)

@@ -40,6 +40,7 @@ SCHEDULE = [
     ("loans.tasks.mark_overdue", 3600),
     ("loans.tasks.anonymise_requests", 24 * 3600),
     ("agreements.tasks.send_agreement_reminders", 24 * 3600),
+    ("interop.tasks.queue_due_harvests", 300),
 ]
 
 

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "agreements",
     "django_tasks",
     "django_tasks_db",
+    "interop",
 ]
 
 MIDDLEWARE = [
@@ -255,3 +256,17 @@ TASKS = {
         "QUEUES": ["default", "imports", "exports", "housekeeping"],
     }
 }
+# --- interop (SRU, OAI-PMH, SLiMS) ---------------------------------------------------------------------------
+# The public address of this Silang (https://silang.example.sch.id), used in OAI-PMH Identify and record links;
+# empty: taken from each request.
+SILANG_PUBLIC_URL = os.environ.get("SILANG_PUBLIC_URL", "")
+# Largest SRU page and OAI-PMH list page (records per response).
+INTEROP_SRU_MAX_RECORDS = int(os.environ.get("INTEROP_SRU_MAX_RECORDS", "100"))
+INTEROP_OAI_PAGE_SIZE = int(os.environ.get("INTEROP_OAI_PAGE_SIZE", "100"))
+# Harvesting schools' OPACs: seconds to wait for an answer, most pages per harvest (a server that keeps handing
+# back resumption tokens is stopped there).
+INTEROP_HARVEST_TIMEOUT = float(os.environ.get("INTEROP_HARVEST_TIMEOUT", "30"))
+INTEROP_HARVEST_MAX_PAGES = int(os.environ.get("INTEROP_HARVEST_MAX_PAGES", "5000"))
+# The repository identifier in OAI-PMH identifiers (oai:<this>:<record id>): a domain name of the consortium.
+INTEROP_OAI_NAMESPACE = os.environ.get("INTEROP_OAI_NAMESPACE", "silang.local")
+INTEROP_OAI_ADMIN_EMAIL = os.environ.get("INTEROP_OAI_ADMIN_EMAIL", "")

@@ -32,6 +32,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.signals import import_finished
 from consortium.jobs import lock_key
 from consortium.models import Library
 
@@ -172,6 +173,7 @@ def _import_bytes(*, library, data, filename, fmt, progress) -> ImportReport:
                     progress(done, total)
             ahead = batch
     report.seconds = round(time.monotonic() - started, 3)
+    import_finished.send(sender=Library, library=library, report=report)
     return report
 
 
