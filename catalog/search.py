@@ -93,6 +93,7 @@ class Term:
     text: str
     negated: bool = False
     phrase: bool = False
+    choices: tuple[str, ...] = ()  # "a/b": one of these
 
 
 def parse_query(text: str) -> list[Term]:
@@ -115,6 +116,10 @@ def parse_query(text: str) -> list[Term]:
         parts = re.sub(r"[^\w]+|_+", " ", word).split()
         if negated and parts:
             terms.append(Term(" ".join(parts), negated=True, phrase=len(parts) > 1))
+        elif "/" in word and len(parts) > 1:
+            # "SMA/MA", "IPA/IPS": either one (a title with both has each).
+            choices = [" ".join(re.sub(r"[^\w]+|_+", " ", c).split()) for c in word.split("/")]
+            terms.append(Term(" ".join(parts), choices=tuple(c for c in choices if c)))
         else:
             terms.extend(Term(part) for part in parts)
     return terms[:MAX_TERMS]
@@ -174,8 +179,13 @@ def query_units(terms: list[Term]) -> list[Unit]:
             units.append(Unit((term.text,), negated=term.negated, typed=term.text))
             i += 1
             continue
+        if term.choices:
+            alts = [alt for choice in term.choices for alt in table.get(fold(choice), (choice,))]
+            units.append(Unit(tuple(dict.fromkeys(alts)), typed=term.text))
+            i += 1
+            continue
         run = 1
-        while i + run < len(terms) and not terms[i + run].negated and not terms[i + run].phrase:
+        while i + run < len(terms) and not (terms[i + run].negated or terms[i + run].phrase or terms[i + run].choices):
             run += 1
         for n in range(min(run, SYNONYM_MAX_WORDS), 0, -1):
             typed = " ".join(t.text for t in terms[i : i + n])
@@ -375,16 +385,22 @@ def _unit_tsqueries(units: list[Unit]) -> list[str]:
         return []
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT n, (phraseto_tsquery('indonesian', silang_search_text(t))"
-            " || phraseto_tsquery('english', silang_search_text(t)))::text"
+            "SELECT n, phraseto_tsquery('indonesian', silang_search_text(t))::text,"
+            " phraseto_tsquery('english', silang_search_text(t))::text"
             " FROM unnest(%s::int[], %s::text[]) WITH ORDINALITY AS u(n, t, o) ORDER BY o",
             [[n for n, _a in alts], [a.lower() for _n, a in alts]],
         )
         parts: dict[int, list[str]] = {}
-        for n, part in cursor.fetchall():
-            if part and part not in parts.setdefault(n, []):
-                parts[n].append(part)
-    return [" | ".join(f"({p})" for p in parts.get(n, [])) for n in range(len(units))]
+        stop: set[int] = set()
+        for n, ind, eng in cursor.fetchall():
+            # A word one of the languages drops ("with", "the") is a stop word: it asks for nothing, as it did
+            # when both languages read the whole query.
+            if not (ind and eng) and len(units[n].alternatives) == 1 and " " not in units[n].alternatives[0]:
+                stop.add(n)
+            for part in (ind, eng):
+                if part and part not in parts.setdefault(n, []):
+                    parts[n].append(part)
+    return ["" if n in stop else " | ".join(f"({p})" for p in parts.get(n, [])) for n in range(len(units))]
 
 
 def compile_query(terms: list[Term], *, any_words: bool = False) -> CompiledQuery:
@@ -456,7 +472,8 @@ def like_escape(text: str) -> str:
 def score_sql(cq: CompiledQuery, alias: str = "r") -> tuple[str, list]:
     """The relevance of a record for the query, as SQL over the record's columns, with its arguments."""
     a = alias
-    sql, args = f"ts_rank({a}.search_vector, %s::tsquery)", [cq.tsquery]
+    # Rounded: ranks that differ in the third decimal are equals, left to the number of schools and the year.
+    sql, args = f"round(ts_rank({a}.search_vector, %s::tsquery)::numeric, 2)", [cq.tsquery]
     if cq.title_key:
         key = TITLE_KEY_SQL.format(a=a)
         sql += (
