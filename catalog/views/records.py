@@ -142,6 +142,12 @@ class SearchView(TemplateView):
             context["original_query_string"] = urlencode({"q": result.corrected_from, "raw": "1"})
         if result.suggestion:
             context["suggestion_query_string"] = urlencode({"q": result.suggestion})
+        if not result.hits and params.q:
+            # No dead end: an information request (or a purchase proposal) to the network, the words filled in.
+            context["ask_query_string"] = urlencode({"service": "reference", "question": params.q})
+            context["purchase_query_string"] = urlencode(
+                {"service": "reference", "question": _("Purchase proposal: %(q)s") % {"q": params.q}}
+            )
         return context
 
 
