@@ -151,9 +151,7 @@ class RequestCreateView(LoginRequiredMixin, View):
         service = request.GET.get("service", "loan")
         # A search that found nothing sends its words along as the question (catalog search page).
         question = (request.GET.get("question") or "")[:500]
-        return self.render_form(
-            RequestForm(readers=self.readers(), initial={"service": service, "question": question})
-        )
+        return self.render_form(RequestForm(readers=self.readers(), initial={"service": service, "question": question}))
 
     def post(self, request):
         form = RequestForm(request.POST, readers=self.readers())

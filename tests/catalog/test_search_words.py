@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from catalog.models import Record, SearchSynonym
+from catalog.models import SearchSynonym
 from catalog.search import compile_query, parse_query, synonym_map
 
 from .test_search import ids, make_record, run
@@ -128,7 +128,12 @@ def test_synonym_group_needs_two_forms():
 
 
 def test_phrase_in_the_title_ranks_above_scattered_words(school):
-    scattered = make_record("Programming with Python", holdings=[school, ])
+    scattered = make_record(
+        "Programming with Python",
+        holdings=[
+            school,
+        ],
+    )
     phrase = make_record("Python programming", subtitle="an introduction to computer science", holdings=[school])
     assert ids(run("python programming")) == [phrase.pk, scattered.pk]
     assert ids(run("programming with python"))[0] == scattered.pk
