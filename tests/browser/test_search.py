@@ -64,6 +64,10 @@ def test_student_searches_filters_and_opens_a_record_on_a_phone(phone_page):
     # The student's own school comes first, with its copy out and the due date.
     assert "SMA Negeri 1 Medan" in holdings.nth(0).inner_text()
     assert "2026" in holdings.nth(0).inner_text()
+    # One line answers "where can I get it"; the other school is folded until the student opens it.
+    assert "1 dari 2 sekolah" in page.locator("[data-testid=availability]").inner_text()
+    assert not holdings.nth(1).locator("table").is_visible()
+    holdings.nth(1).locator("summary").click()
     other = holdings.nth(1).inner_text()
     assert "959.8 RIC" in other and "Rak Sejarah" in other and "Katamso" in other and "07.00" in other
     assert_accessible_basics(page)
