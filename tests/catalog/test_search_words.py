@@ -274,3 +274,11 @@ def test_records_api_refuses_q_and_points_to_search(client, school):
     assert response.status_code == 400
     assert "/api/v1/search/" in response.json()["q"][0]
     assert client.get("/api/v1/records/").status_code == 200
+
+
+def test_search_api_says_which_words_matched_nothing(client, school):
+    make_record("Fisika Dasar", holdings=[school])
+    body = client.get("/api/v1/search/", {"q": "fisika kuantumxyz"}).json()
+    assert body["count"] == 0 and body["unmatched_words"] == ["kuantumxyz"]
+    assert "match=any" in body["any_words_url"]
+    assert client.get(body["any_words_url"]).json()["count"] == 1
