@@ -754,15 +754,21 @@ class Searcher:
         """Fill count and facets; return the page's ids when the sample holds every match, else None."""
         p = self.params
         tsquery = cq.tsquery
-        relevance = p.effective_sort == "relevance" and bool(tsquery)
-        rank_sql, rank_args = score_sql(cq) if relevance else ("0", [])
-        page_order, page_args = order_by(p, cq, first_ids=first_ids, alias="m", rank_column="rank")
+        if p.effective_sort == "relevance" and tsquery:
+            # The score is computed only when the sample holds every match (a one-time filter): for a common
+            # word the page comes from the bounded candidates instead, and scoring 5,000 records would be waste.
+            page_order, page_args = order_by(p, cq, first_ids=first_ids, alias="pm")
+            page_from = "catalog_record pm WHERE pm.id IN (SELECT id FROM m) AND (SELECT count(*) FROM m) <= %s"
+            page_from_args, page_alias = [FACET_SAMPLE], "pm"
+        else:
+            page_order, page_args = order_by(p, cq, first_ids=first_ids, alias="m")
+            page_from, page_from_args, page_alias = "m", [], "m"
         # unnest() in the select list, not as a lateral join: half the cost over a 5,000-record sample.
         cursor.execute(
             f"""/* search:sample */
             WITH m AS MATERIALIZED (
                 SELECT r.id, r.holding_library_ids, r.available_library_ids, r.material_type, r.language, r.year,
-                       r.ddc, r.subjects, r.title, r.last_added, {rank_sql} AS rank
+                       r.ddc, r.subjects, r.title, r.last_added
                   FROM catalog_record r WHERE {flt.sql} LIMIT %s)
             SELECT 'n', '', count(*) FROM m
             UNION ALL SELECT 'library', l::text, count(*) FROM (SELECT unnest(holding_library_ids) l FROM m) x
@@ -775,15 +781,15 @@ class Searcher:
             UNION ALL SELECT 'ddc', left(ddc, 1), count(*) FROM m WHERE ddc ~ '^[0-9]' GROUP BY left(ddc, 1)
             UNION ALL (SELECT 'subject', s, count(*) FROM (SELECT unnest(subjects) s FROM m) x GROUP BY s
                        ORDER BY count(*) DESC, s LIMIT %s)
-            UNION ALL (SELECT 'page', m.id::text, row_number() OVER (ORDER BY {page_order}) FROM m
-                       ORDER BY {page_order} LIMIT %s OFFSET %s)
+            UNION ALL (SELECT 'page', {page_alias}.id::text, row_number() OVER (ORDER BY {page_order})
+                         FROM {page_from} ORDER BY {page_order} LIMIT %s OFFSET %s)
             """,
             [
-                *rank_args,
                 *flt.params,
                 FACET_SAMPLE + 1,
                 SUBJECT_FACET_SIZE,
                 *page_args,
+                *page_from_args,
                 *page_args,
                 p.page_size,
                 offset,
