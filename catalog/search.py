@@ -453,11 +453,13 @@ TITLE_AUTHOR_VECTOR = "ts_filter(r.search_vector, '{a,b}')"
 EXACT_TITLE_BONUS = 8
 TITLE_START_BONUS = 4
 PHRASE_BONUS = 2
-# More matches than the facet sample: the page is ranked among a bounded set of candidates (the first records held
+# More matches than SCORE_ALL_LIMIT: the page is ranked among a bounded set of candidates (the first records held
 # somewhere with every word in the title or authors, those whose title is or starts with the query, and the
 # searcher's own school's), not among every match: a word in 60,000 titles would otherwise be ranked 60,000 times.
-BOUNDED_CANDIDATES = 2000
+BOUNDED_CANDIDATES = 500
 BOUNDED_PROBE = 200
+# Up to this many matches every one is scored (from the facet sample's pass); above it, the bounded candidates.
+SCORE_ALL_LIMIT = 500
 # The title as match keys fold it (catalog.normalize.fold, the key's first part), or folded in SQL when a record
 # was saved without a key.
 TITLE_KEY_SQL = (
@@ -541,7 +543,8 @@ def order_by(
             args += score_args
         clauses.append(f"cardinality({a}.holding_library_ids) DESC, {a}.year DESC NULLS LAST")
     elif sort == "title":
-        clauses.append(f"lower({a}.title), {a}.year DESC NULLS LAST")
+        # The expressions of the sort indexes (migration 0015).
+        clauses.append(f"left(lower({a}.title), 200), {a}.year DESC NULLS LAST")
     elif sort == "newest":
         clauses.append(f"{a}.year DESC NULLS LAST, {a}.last_added DESC NULLS LAST")
     else:
@@ -723,8 +726,12 @@ class Searcher:
         held = "cardinality(r.holding_library_ids) > 0"
         by_title = build_filter(p, cq.tsquery, scope_ids=self.home_ids, vector=TITLE_AUTHOR_VECTOR)
         every = build_filter(p, cq.tsquery, scope_ids=self.home_ids)
-        sources = [f"(SELECT r.id FROM catalog_record r WHERE {by_title.sql} AND {held} LIMIT {BOUNDED_CANDIDATES})"]
-        args = list(by_title.params)
+        # The title/author index finds the candidates; the whole vector still decides (a -word in a summary).
+        sources = [
+            f"(SELECT r.id FROM catalog_record r WHERE {by_title.sql} AND r.search_vector @@ %s::tsquery AND {held}"
+            f" LIMIT {BOUNDED_CANDIDATES})"
+        ]
+        args = [*by_title.params, cq.tsquery]
         if cq.title_key:
             # Exact titles and titles that start with the query, found on the match key's index by range.
             key = cq.title_key
@@ -751,15 +758,17 @@ class Searcher:
     def _facets(
         self, cursor, result: SearchResult, flt: SqlFilter, cq: CompiledQuery, first_ids: list[int], offset: int
     ) -> list[int] | None:
-        """Fill count and facets; return the page's ids when the sample holds every match, else None."""
+        """Fill count and facets; return the page's ids when the sample holds every match (and, for relevance, no
+        more than SCORE_ALL_LIMIT), else None."""
         p = self.params
         tsquery = cq.tsquery
-        if p.effective_sort == "relevance" and tsquery:
-            # The score is computed only when the sample holds every match (a one-time filter): for a common
-            # word the page comes from the bounded candidates instead, and scoring 5,000 records would be waste.
+        relevance = p.effective_sort == "relevance" and bool(tsquery)
+        if relevance:
+            # Every match is scored only when there are few (a one-time filter): above SCORE_ALL_LIMIT the page
+            # comes from the bounded candidates, and scoring up to 5,000 records here would be waste.
             page_order, page_args = order_by(p, cq, first_ids=first_ids, alias="pm")
             page_from = "catalog_record pm WHERE pm.id IN (SELECT id FROM m) AND (SELECT count(*) FROM m) <= %s"
-            page_from_args, page_alias = [FACET_SAMPLE], "pm"
+            page_from_args, page_alias = [min(SCORE_ALL_LIMIT, FACET_SAMPLE)], "pm"
         else:
             page_order, page_args = order_by(p, cq, first_ids=first_ids, alias="m")
             page_from, page_from_args, page_alias = "m", [], "m"
@@ -837,7 +846,7 @@ class Searcher:
             if not any(f.value == subject for f in facets["subject"]):
                 facets["subject"].append(FacetValue(subject, subject, 0, True))
         result.facets = facets
-        return page if result.count_exact else None
+        return page if result.count_exact and (n <= SCORE_ALL_LIMIT or not relevance) else None
 
     # --- did you mean ---
 

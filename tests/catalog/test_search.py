@@ -541,6 +541,7 @@ def full_ranking(word: str) -> list[int]:
 def common_word_catalog(monkeypatch, libs):
     """'pelangi' in many summaries and subjects, in fewer titles and authors: more matches than the sample."""
     monkeypatch.setattr("catalog.search.FACET_SAMPLE", 5)
+    monkeypatch.setattr("catalog.search.SCORE_ALL_LIMIT", 5)
     held = [libs[0]]
     for n in range(30):
         make_record(

@@ -282,3 +282,11 @@ def test_search_api_says_which_words_matched_nothing(client, school):
     assert body["count"] == 0 and body["unmatched_words"] == ["kuantumxyz"]
     assert "match=any" in body["any_words_url"]
     assert client.get(body["any_words_url"]).json()["count"] == 1
+
+
+def test_bounded_candidates_keep_exclusions_of_the_whole_record(school, monkeypatch):
+    monkeypatch.setattr("catalog.search.SCORE_ALL_LIMIT", 2)
+    keep = [make_record(f"Pelangi {n}", holdings=[school]) for n in range(3)]
+    make_record("Pelangi senja", summary="kisah hujan", holdings=[school])
+    result = run("pelangi -hujan", page_size=3)
+    assert sorted(ids(result)) == sorted(r.pk for r in keep)
