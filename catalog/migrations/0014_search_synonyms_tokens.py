@@ -7,7 +7,7 @@
   it, and every existing record's vector is recomputed once.
 * silang_title_key(text): a title folded as catalog.normalize.fold() folds it for the match key (lower case,
   unaccented, every run of other characters one space), for "exact title" and "title starts with" in ranking.
-* catalog_searchsynonym: groups of forms that mean the same to a searcher, seeded with school levels, grades in
+* catalog_searchsynonym: groups of forms that mean the same to a searcher, seeded (catalog/synonyms.py) with school levels, grades in
   Roman and Arabic numerals and in words, subject abbreviations and curriculum names; coordinators extend it in
   the admin. The search expands a query's forms to their groups (catalog.search), so the index never needs a
   rebuild when a group changes.
@@ -70,60 +70,10 @@ UPDATE catalog_record SET search_vector = catalog_record_tsv(title, subtitle, re
 DROP FUNCTION IF EXISTS silang_search_text(text), silang_title_key(text);
 """
 
-NUMBER_WORDS = [
-    "satu",
-    "dua",
-    "tiga",
-    "empat",
-    "lima",
-    "enam",
-    "tujuh",
-    "delapan",
-    "sembilan",
-    "sepuluh",
-    "sebelas",
-    "dua belas",
-]
-ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
-
-SEED = [
-    # School levels and their long forms.
-    ("sd, sekolah dasar", "level"),
-    ("mi, madrasah ibtidaiyah", "level"),
-    ("smp, sekolah menengah pertama, sltp", "level"),
-    ("mts, madrasah tsanawiyah", "level"),
-    ("sma, sekolah menengah atas, slta", "level"),
-    ("smk, sekolah menengah kejuruan", "level"),
-    ("ma, madrasah aliyah", "level"),
-    # Subjects.
-    ("ipa, ilmu pengetahuan alam, sains", "subject"),
-    ("ips, ilmu pengetahuan sosial", "subject"),
-    (
-        "pkn, ppkn, pendidikan kewarganegaraan, pendidikan pancasila dan kewarganegaraan, pendidikan pancasila",
-        "subject",
-    ),
-    ("bahasa indonesia, b indo, b indonesia, bhs indonesia, bhs indo", "subject"),
-    ("bahasa inggris, b inggris, bhs inggris", "subject"),
-    ("tik, teknologi informasi dan komunikasi, informatika", "subject"),
-    ("penjas, pjok, penjaskes, pendidikan jasmani, pendidikan jasmani olahraga dan kesehatan", "subject"),
-    ("pai, agama islam, pendidikan agama islam", "subject"),
-    ("matematika, mtk", "subject"),
-    # Curricula.
-    ("k13, kurikulum 2013, kurtilas", "curriculum"),
-    ("kurikulum merdeka, kurmer, ikm", "curriculum"),
-    ("ktsp, kurikulum 2006", "curriculum"),
-]
-# Grades: "kelas X" = "kelas 10" = "kelas sepuluh"; Roman numerals of two letters or more stand for their number
-# anywhere ("XII" = 12); I, V and X only after "kelas" (alone they are too often a letter).
-for n, (roman, word) in enumerate(zip(ROMAN, NUMBER_WORDS, strict=True), start=1):
-    SEED.append((f"kelas {n}, kelas {roman}, kelas {word}, kls {n}, kls {roman}", "grade"))
-    if len(roman) > 1:
-        SEED.append((f"{roman}, {n}", "grade"))
-
-
 def seed(apps, schema_editor):
-    SearchSynonym = apps.get_model("catalog", "SearchSynonym")
-    SearchSynonym.objects.bulk_create(SearchSynonym(forms=forms, note=note) for forms, note in SEED)
+    from catalog.synonyms import seed_synonyms
+
+    seed_synonyms(apps.get_model("catalog", "SearchSynonym"))
 
 
 class Migration(migrations.Migration):

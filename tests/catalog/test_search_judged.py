@@ -17,6 +17,8 @@ from catalog.models import Holding, Record
 from catalog.search import Searcher, SearchParams
 from tests.factories import LibraryFactory
 
+from .test_search_words import ensure_seeded_synonyms
+
 pytestmark = pytest.mark.django_db
 
 JUDGED = json.loads((Path(__file__).parent / "search_judged.json").read_text())
@@ -28,6 +30,7 @@ MUST_BE_RIGHT = {"fisika sma", "matematika kelas 10", "python programming", "and
 
 @pytest.fixture
 def judged_catalog():
+    ensure_seeded_synonyms()
     libraries = [LibraryFactory(name=f"SMA Negeri {n} Medan", code=f"SMAN{n}JDG") for n in range(1, 10)]
     keys = {}
     for key, spec in JUDGED["records"].items():

@@ -7,11 +7,28 @@ from django.conf import settings
 from django.urls import reverse
 
 from catalog.models import SearchSynonym
-from catalog.search import compile_query, parse_query, synonym_map
+from catalog.search import compile_query, forget_synonyms, parse_query, synonym_map
 
 from .test_search import ids, make_record, run
 
+
+def ensure_seeded_synonyms() -> None:
+    from catalog.synonyms import seed_synonyms
+
+    seed_synonyms(SearchSynonym)
+    forget_synonyms()
+
+
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def seeded_synonyms(db):
+    """The synonym groups migration 0014 seeds (a transactional browser test in the same worker empties every
+    table), and no group of another test left in this process's cache."""
+    ensure_seeded_synonyms()
+    yield
+    forget_synonyms()
 
 
 @pytest.fixture
