@@ -77,6 +77,39 @@ class Record(models.Model):
         return self.authors[0]["name"] if self.authors else ""
 
 
+class SearchSynonym(models.Model):
+    """Words and phrases a searcher uses for the same thing ("SMA", "Sekolah Menengah Atas"); coordinators extend them.
+
+    A search for any form finds records with any other form of the same group (catalog.search expands the query;
+    the index needs no rebuild when a group changes). One pass, no chains: a form in two groups gets the forms of
+    both, never the forms of their other groups, so an entry that loops back cannot make a search run away.
+    """
+
+    forms = models.TextField(
+        _("forms"), help_text=_("Two or more words or phrases of at most 6 words each, separated by commas.")
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.forms
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from .search import synonym_forms
+
+        forms = synonym_forms(self.forms)
+        if len(forms) < 2:
+            raise ValidationError({"forms": _("Give at least two different forms, separated by commas.")})
+        if any(len(form.split()) > 6 or len(form) > 80 for form in forms):
+            raise ValidationError({"forms": _("Each form has at most 6 words and 80 characters.")})
+
+
 class SourceRecord(models.Model):
     """A library's record exactly as it was received, kept so exports stay faithful and merges can be undone."""
 

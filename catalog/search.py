@@ -16,8 +16,8 @@ counts are taken over at most FACET_SAMPLE matching records and the page says so
 
 from __future__ import annotations
 
-import json
 import re
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -32,6 +32,7 @@ from consortium.policy import is_api_key, library_ids_for, school_id_of
 
 from .choices import MaterialType
 from .models import Holding, Record
+from .normalize import fold
 
 MAX_QUERY_LENGTH = 300  # characters kept from the box; a 10 KB paste is cut with a message
 MAX_TERMS = 12
@@ -92,10 +93,14 @@ class Term:
     text: str
     negated: bool = False
     phrase: bool = False
+    choices: tuple[str, ...] = ()  # "a/b": one of these
 
 
 def parse_query(text: str) -> list[Term]:
-    """Split the box into words, "phrases" and -exclusions; an unbalanced quote is treated as plain text."""
+    """Split the box into words, "phrases" and -exclusions; an unbalanced quote is treated as plain text.
+
+    A word with separators inside ("SMA/MA", "IPA/IPS", "X/1", "B.Indo") gives its parts as words, as the index
+    does (silang_search_text, migration 0014); a whole ISBN or barcode in the box is found before (jump)."""
     if text.count('"') % 2:
         text = text.replace('"', " ")
     terms: list[Term] = []
@@ -108,10 +113,100 @@ def parse_query(text: str) -> list[Term]:
         negated = word.startswith("-") and len(word) > 1
         word = word[1:] if negated else word
         # Keep letters and digits (any script); the rest separates words, as it does in the index.
-        cleaned = re.sub(r"[^\w]+", " ", word).strip()
-        if cleaned:
-            terms.append(Term(cleaned, negated=negated, phrase=" " in cleaned))
+        parts = re.sub(r"[^\w]+|_+", " ", word).split()
+        if negated and parts:
+            terms.append(Term(" ".join(parts), negated=True, phrase=len(parts) > 1))
+        elif "/" in word and len(parts) > 1:
+            # "SMA/MA", "IPA/IPS": either one (a title with both has each).
+            choices = [" ".join(re.sub(r"[^\w]+|_+", " ", c).split()) for c in word.split("/")]
+            terms.append(Term(" ".join(parts), choices=tuple(c for c in choices if c)))
+        else:
+            terms.extend(Term(part) for part in parts)
     return terms[:MAX_TERMS]
+
+
+# --- synonyms ---------------------------------------------------------------------------------------------
+
+SYNONYM_MAX_WORDS = 6
+SYNONYM_CACHE_SECONDS = 60  # other server processes see a coordinator's change within a minute
+_synonyms: dict = {"at": 0.0, "map": None}
+
+
+def synonym_forms(text: str) -> list[str]:
+    """The folded forms of one synonym group as typed ("SMA, Sekolah Menengah Atas"), each once."""
+    return list(dict.fromkeys(f for f in (fold(part) for part in (text or "").split(",")) if f))
+
+
+def synonym_map() -> dict[str, tuple[str, ...]]:
+    """Every form -> the forms of all groups it is in (itself first). One level only: no chains, no loops."""
+    now = time.monotonic()
+    if _synonyms["map"] is None or now - _synonyms["at"] > SYNONYM_CACHE_SECONDS:
+        from .models import SearchSynonym
+
+        groups: dict[str, dict[str, None]] = {}
+        for text in SearchSynonym.objects.values_list("forms", flat=True):
+            forms = synonym_forms(text)
+            for form in forms:
+                if len(form.split()) <= SYNONYM_MAX_WORDS:
+                    groups.setdefault(form, {form: None}).update(dict.fromkeys(forms))
+        _synonyms["map"] = {form: tuple(alts) for form, alts in groups.items()}
+        _synonyms["at"] = now
+    return _synonyms["map"]
+
+
+def forget_synonyms(**_kwargs) -> None:
+    """Signal receiver: a changed group is used from the next search on (in this process)."""
+    _synonyms["map"] = None
+
+
+@dataclass
+class Unit:
+    """One thing the query asks for: a word, a quoted phrase or a synonym group, each alternative a phrase."""
+
+    alternatives: tuple[str, ...]
+    negated: bool = False
+    typed: str = ""  # as the searcher typed it (for "no record has ...")
+
+
+def query_units(terms: list[Term]) -> list[Unit]:
+    """Terms to units: runs of plain words are matched against the synonym list, longest form first."""
+    table = synonym_map()
+    units: list[Unit] = []
+    i = 0
+    while i < len(terms):
+        term = terms[i]
+        if term.negated or term.phrase:
+            units.append(Unit((term.text,), negated=term.negated, typed=term.text))
+            i += 1
+            continue
+        if term.choices:
+            alts = [alt for choice in term.choices for alt in table.get(fold(choice), (choice,))]
+            units.append(Unit(tuple(dict.fromkeys(alts)), typed=term.text))
+            i += 1
+            continue
+        run = 1
+        while i + run < len(terms) and not (terms[i + run].negated or terms[i + run].phrase or terms[i + run].choices):
+            run += 1
+        for n in range(min(run, SYNONYM_MAX_WORDS), 0, -1):
+            typed = " ".join(t.text for t in terms[i : i + n])
+            alts = table.get(fold(typed))
+            if alts or n == 1:
+                units.append(Unit(alts or (typed,), typed=typed))
+                i += n
+                break
+    return units
+
+
+@dataclass
+class CompiledQuery:
+    """The query as Postgres reads it: the match, the phrase that ranks higher, the folded title it may equal."""
+
+    tsquery: str = ""
+    phrase: str = ""  # all positive units next to each other, in order ("" for one unit)
+    title_key: str = ""  # the typed words folded as match keys fold a title
+    units: list[Unit] = field(default_factory=list)
+    unit_queries: list[str] = field(default_factory=list)  # tsquery of each positive unit
+    any_words: bool = False
 
 
 def _int_or_none(value) -> int | None:
@@ -139,6 +234,7 @@ class SearchParams:
     page: int = 1
     page_size: int = PAGE_SIZE
     raw: bool = False  # "search instead for" the original words: no automatic correction
+    any_words: bool = False  # match=any: records with any of the words (offered when all of them find nothing)
     notices: list[str] = field(default_factory=list)
 
     @property
@@ -222,6 +318,7 @@ class SearchParams:
         size = _int_or_none(data.get("page_size") or PAGE_SIZE)
         p.page_size = min(max(size or PAGE_SIZE, 1), MAX_PAGE_SIZE)
         p.raw = data.get("raw") == "1"
+        p.any_words = data.get("match") == "any"
         if ignored:
             p.notices.append(_("Some filters in the address were not recognised and were ignored."))
         return p
@@ -281,26 +378,56 @@ def find_jump_record(q: str) -> int | None:
 # --- SQL -------------------------------------------------------------------------------------------------
 
 
-def build_tsquery(terms: list[Term]) -> str:
-    """One tsquery (as text) for the terms: each term matches its Indonesian or its English stems."""
-    if not terms:
-        return ""
+def _unit_tsqueries(units: list[Unit]) -> list[str]:
+    """Each unit's tsquery text: its alternatives' Indonesian or English stems, OR-ed ("" when none has a word)."""
+    alts = [(n, alt) for n, unit in enumerate(units) for alt in unit.alternatives]
+    if not alts:
+        return []
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT (phraseto_tsquery('indonesian', silang_unaccent(t))"
-            " || phraseto_tsquery('english', silang_unaccent(t)))::text"
-            " FROM unnest(%s::text[]) WITH ORDINALITY AS u(t, n) ORDER BY n",
-            [[t.text.lower() for t in terms]],
+            "SELECT n, phraseto_tsquery('indonesian', silang_search_text(t))::text,"
+            " phraseto_tsquery('english', silang_search_text(t))::text"
+            " FROM unnest(%s::int[], %s::text[]) WITH ORDINALITY AS u(n, t, o) ORDER BY o",
+            [[n for n, _a in alts], [a.lower() for _n, a in alts]],
         )
-        parts = [row[0] for row in cursor.fetchall()]
-    positive, negative = [], []
-    for term, part in zip(terms, parts, strict=True):
-        if not part:
-            continue  # only stop words, emoji or punctuation
-        (negative if term.negated else positive).append(f"({part})")
+        parts: dict[int, list[str]] = {}
+        stop: set[int] = set()
+        for n, ind, eng in cursor.fetchall():
+            # A word one of the languages drops ("with", "the") is a stop word: it asks for nothing, as it did
+            # when both languages read the whole query.
+            if not (ind and eng) and len(units[n].alternatives) == 1 and " " not in units[n].alternatives[0]:
+                stop.add(n)
+            for part in (ind, eng):
+                if part and part not in parts.setdefault(n, []):
+                    parts[n].append(part)
+    return ["" if n in stop else " | ".join(f"({p})" for p in parts.get(n, [])) for n in range(len(units))]
+
+
+def compile_query(terms: list[Term], *, any_words: bool = False) -> CompiledQuery:
+    """The tsquery of the terms (every unit, or any with `any_words`), its phrase and its title key."""
+    units = query_units(terms)
+    compiled = CompiledQuery(units=units, any_words=any_words)
+    if not units:
+        return compiled
+    parts = _unit_tsqueries(units)
+    positive = [f"({q})" for unit, q in zip(units, parts, strict=True) if q and not unit.negated]
+    negative = [f"!({q})" for unit, q in zip(units, parts, strict=True) if q and unit.negated]
+    compiled.unit_queries = [q for unit, q in zip(units, parts, strict=True) if not unit.negated]
     if not positive and not negative:
-        return ""
-    return " & ".join(positive + [f"!{n}" for n in negative])
+        return compiled
+    if any_words and len(positive) > 1:
+        compiled.tsquery = " & ".join([f"({' | '.join(positive)})", *negative])
+    else:
+        compiled.tsquery = " & ".join(positive + negative)
+    if len(positive) > 1:
+        compiled.phrase = " <-> ".join(positive)
+    compiled.title_key = fold(" ".join(unit.typed for unit in units if not unit.negated))
+    return compiled
+
+
+def build_tsquery(terms: list[Term]) -> str:
+    """One tsquery (as text) for the terms: each term (or synonym group) matches its Indonesian or English stems."""
+    return compile_query(terms).tsquery
 
 
 @dataclass
@@ -320,16 +447,45 @@ class SqlFilter:
 # The title/subtitle (weight A) and author (weight B) lexemes of a record's vector: indexed on their own
 # (migration 0008) so a common word's best matches can be found without ranking every record that has it.
 TITLE_AUTHOR_VECTOR = "ts_filter(r.search_vector, '{a,b}')"
-# ts_rank (default weights, no normalisation) of a record whose matching words are all in subjects, series,
-# summary or publisher (weights C and D) is at most (0.2 + 0.2 * pi^2/6) / (pi^2/6) = 0.3216 per query word.
-# A record ranked above that has the word in its title or authors.
-BEYOND_SUBJECT_RANK = 0.3217
-TITLE_AUTHOR_MAX_ESTIMATE = 60_000
+# Ranking (see score_sql): ts_rank's weights put title above author above subject above summary; on top of it an
+# exact title, a title that starts with the query and the query's words next to each other in the title or
+# authors. ts_rank of one record rarely passes 1 per query word, so each bonus outweighs the one below it.
+EXACT_TITLE_BONUS = 8
+TITLE_START_BONUS = 4
+PHRASE_BONUS = 2
+# More matches than SCORE_ALL_LIMIT: the page is ranked among a bounded set of candidates (the first records held
+# somewhere with every word in the title or authors, those whose title is or starts with the query, and the
+# searcher's own school's), not among every match: a word in 60,000 titles would otherwise be ranked 60,000 times.
+BOUNDED_CANDIDATES = 500
+BOUNDED_PROBE = 200
+# Up to this many matches every one is scored (from the facet sample's pass); above it, the bounded candidates.
+SCORE_ALL_LIMIT = 500
+# The title as match keys fold it (catalog.normalize.fold, the key's first part), or folded in SQL when a record
+# was saved without a key.
+TITLE_KEY_SQL = (
+    "(CASE WHEN {a}.match_key <> '' THEN split_part({a}.match_key, '|', 1) ELSE silang_title_key({a}.title) END)"
+)
 
 
-def single_word_query(tsquery: str) -> bool:
-    """A tsquery that is one word's stems OR-ed ('sejarah' | 'sejarah'), ranked by ts_rank's OR formula."""
-    return bool(tsquery) and not any(op in tsquery for op in ("&", "!", "<", ":*"))
+def like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def score_sql(cq: CompiledQuery, alias: str = "r") -> tuple[str, list]:
+    """The relevance of a record for the query, as SQL over the record's columns, with its arguments."""
+    a = alias
+    # Rounded: ranks that differ in the third decimal are equals, left to the number of schools and the year.
+    sql, args = f"round(ts_rank({a}.search_vector, %s::tsquery)::numeric, 2)", [cq.tsquery]
+    if cq.title_key:
+        key = TITLE_KEY_SQL.format(a=a)
+        sql += (
+            f" + CASE WHEN {key} = %s THEN {EXACT_TITLE_BONUS} WHEN {key} LIKE %s THEN {TITLE_START_BONUS} ELSE 0 END"
+        )
+        args += [cq.title_key, like_escape(cq.title_key) + " %"]
+    if cq.phrase:
+        sql += f" + CASE WHEN ts_filter({a}.search_vector, '{{a,b}}') @@ %s::tsquery THEN {PHRASE_BONUS} ELSE 0 END"
+        args.append(cq.phrase)
+    return sql, args
 
 
 def build_filter(
@@ -364,11 +520,12 @@ def build_filter(
 
 
 def order_by(
-    params: SearchParams, tsquery: str, *, first_ids: list[int], alias: str = "r", rank_column: str = ""
+    params: SearchParams, cq: CompiledQuery, *, first_ids: list[int], alias: str = "r", rank_column: str = ""
 ) -> tuple[str, list]:
     """ORDER BY clause: own school first (when asked), then the chosen sort; the id keeps pages stable.
 
-    With `rank_column`, the relevance is read from that column (already computed) instead of ts_rank().
+    Relevance: records some member school holds before the others, then the score (score_sql; read from
+    `rank_column` when it is already computed), then among equals the records more schools hold and the newer.
     """
     a = alias
     clauses, args = [], []
@@ -376,14 +533,18 @@ def order_by(
         clauses.append(f"({a}.holding_library_ids && %s::bigint[]) DESC")
         args.append(first_ids)
     sort = params.effective_sort
-    if sort == "relevance" and tsquery:
+    if sort == "relevance" and cq.tsquery:
+        clauses.append(f"(cardinality({a}.holding_library_ids) > 0) DESC")
         if rank_column:
             clauses.append(f"{a}.{rank_column} DESC")
         else:
-            clauses.append(f"ts_rank({a}.search_vector, %s::tsquery) DESC")
-            args.append(tsquery)
+            score, score_args = score_sql(cq, a)
+            clauses.append(f"{score} DESC")
+            args += score_args
+        clauses.append(f"cardinality({a}.holding_library_ids) DESC, {a}.year DESC NULLS LAST")
     elif sort == "title":
-        clauses.append(f"lower({a}.title), {a}.year DESC NULLS LAST")
+        # The expressions of the sort indexes (migration 0015).
+        clauses.append(f"left(lower({a}.title), 200), {a}.year DESC NULLS LAST")
     elif sort == "newest":
         clauses.append(f"{a}.year DESC NULLS LAST, {a}.last_added DESC NULLS LAST")
     else:
@@ -428,6 +589,8 @@ class SearchResult:
     tsquery: str = ""
     page_past_end: bool = False
     browse: bool = False  # empty search: the page shows browse instead
+    unmatched_words: list[str] = field(default_factory=list)  # nothing found: the words no record has
+    any_words_possible: bool = False  # nothing found, but some record has one of the words
 
     @property
     def num_pages(self) -> int:
@@ -487,42 +650,60 @@ class Searcher:
             if result.jump_record_id:
                 result.count = 1
         terms = parse_query(p.q)
-        tsquery = build_tsquery(terms)
-        if p.q and not tsquery:
+        cq = compile_query(terms, any_words=p.any_words)
+        if p.q and not cq.tsquery:
             p.notices.append(
                 _("Your search has no words we can look for (only punctuation, symbols or very common words).")
             )
             if not p.has_filters:
                 result.browse = True
                 return result
-        result.tsquery = tsquery
-        self._fill(result, tsquery)
-        if tsquery and not p.raw:
+        result.tsquery = cq.tsquery
+        self._fill(result, cq)
+        if cq.tsquery and not p.raw:
             suggestion = self.suggest(terms)
             if suggestion:
                 result.suggestion = suggestion
                 if result.count == 0:
-                    corrected = build_tsquery(parse_query(suggestion))
-                    if corrected:
+                    corrected = compile_query(parse_query(suggestion), any_words=p.any_words)
+                    if corrected.tsquery:
                         result.corrected_from = p.q
-                        result.tsquery = corrected
+                        result.tsquery = corrected.tsquery
                         self._fill(result, corrected)
+        if result.count == 0 and cq.tsquery and not result.jump_record_id:
+            self._explain_nothing(result, cq)
         return result
 
-    def _fill(self, result: SearchResult, tsquery: str) -> None:
+    def _explain_nothing(self, result: SearchResult, cq: CompiledQuery) -> None:
+        """No dead end: the words no record has, and whether a search for any of the words would find some."""
+        positive = [(u, q) for u, q in zip([u for u in cq.units if not u.negated], cq.unit_queries, strict=True)]
+        if not positive:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT n, EXISTS (SELECT 1 FROM catalog_record r WHERE r.search_vector @@ q::tsquery)"
+                " FROM unnest(%s::int[], %s::text[]) AS u(n, q) WHERE q <> ''",
+                [list(range(len(positive))), [q for _u, q in positive]],
+            )
+            found = dict(cursor.fetchall())
+        result.unmatched_words = [unit.typed for n, (unit, _q) in enumerate(positive) if not found.get(n)]
+        result.any_words_possible = len(positive) > 1 and not self.params.any_words and any(found.values())
+
+    def _fill(self, result: SearchResult, cq: CompiledQuery) -> None:
         p = self.params
+        tsquery = cq.tsquery
         # Own school first: students and staff searching the whole consortium see their school's copies on top.
         first_ids = self.home_ids if p.scope == "all" and not p.libraries else []
         flt = build_filter(p, tsquery, scope_ids=self.home_ids)
         offset = (p.page - 1) * p.page_size
         with connection.cursor() as cursor:
             # Counts, facets and (when every match fits in the sample) the page itself, in one pass.
-            ids = self._facets(cursor, result, flt, tsquery, first_ids, offset)
-            if ids is None and not first_ids and single_word_query(tsquery) and p.effective_sort == "relevance":
-                ids = self._title_author_page(cursor, tsquery, offset)
+            ids = self._facets(cursor, result, flt, cq, first_ids, offset)
+            if ids is None and tsquery and p.effective_sort == "relevance":
+                ids = self._bounded_page(cursor, cq, first_ids, offset)
             if ids is None:
-                # More matches than the sample: the ranked query over all of them.
-                order_sql, order_args = order_by(p, tsquery, first_ids=first_ids)
+                # The ranked (or sorted) query over every match.
+                order_sql, order_args = order_by(p, cq, first_ids=first_ids)
                 cursor.execute(
                     f"/* search:ranked */ SELECT r.id FROM catalog_record r WHERE {flt.sql}"
                     f" ORDER BY {order_sql} LIMIT %s OFFSET %s",
@@ -535,50 +716,68 @@ class Searcher:
         hits = [make_hit(records[rid], self.libraries, set(self.home_ids)) for rid in ids if rid in records]
         result.hits = hits
 
-    def _title_author_page(self, cursor, tsquery: str, offset: int) -> list[int] | None:
-        """The page for one common word, ranked among the records with it in the title or authors only.
-
-        Exact, not an approximation: a record with the word only in subjects, summary or publisher ranks at most
-        BEYOND_SUBJECT_RANK, so when the page's last record ranks above that, no record left out could come
-        before it (same order: rank, then id). Otherwise None, and the caller ranks every match.
-        """
+    def _bounded_page(self, cursor, cq: CompiledQuery, first_ids: list[int], offset: int) -> list[int] | None:
+        """A page of a query with more matches than the sample, ranked among bounded candidates (see
+        BOUNDED_CANDIDATES); None when they cannot fill the page (the caller then ranks every match)."""
         p = self.params
         end = offset + p.page_size
-        if end > 1000:
-            return None
-        flt = build_filter(p, tsquery, scope_ids=self.home_ids, vector=TITLE_AUTHOR_VECTOR)
-        # A word in a large share of titles (an Indonesian function word, say) gains nothing here: ranking its
-        # title matches costs what ranking all its matches does. The planner's estimate (index statistics)
-        # tells, at the cost of planning.
-        cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM catalog_record r WHERE {flt.sql}", flt.params)
-        plan = cursor.fetchone()[0]
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-        if plan[0]["Plan"]["Plan Rows"] > TITLE_AUTHOR_MAX_ESTIMATE:
-            return None
+        if end > BOUNDED_CANDIDATES // 4:
+            return None  # deep pages of relevance: rank everything
+        held = "cardinality(r.holding_library_ids) > 0"
+        by_title = build_filter(p, cq.tsquery, scope_ids=self.home_ids, vector=TITLE_AUTHOR_VECTOR)
+        every = build_filter(p, cq.tsquery, scope_ids=self.home_ids)
+        # The title/author index finds the candidates; the whole vector still decides (a -word in a summary).
+        sources = [
+            f"(SELECT r.id FROM catalog_record r WHERE {by_title.sql} AND r.search_vector @@ %s::tsquery AND {held}"
+            f" LIMIT {BOUNDED_CANDIDATES})"
+        ]
+        args = [*by_title.params, cq.tsquery]
+        if cq.title_key:
+            # Exact titles and titles that start with the query, found on the match key's index by range.
+            key = cq.title_key
+            sources.append(
+                "(SELECT r.id FROM catalog_record r WHERE ((r.match_key >= %s AND r.match_key < %s)"
+                f" OR (r.match_key >= %s AND r.match_key < %s)) AND {every.sql} AND {held} LIMIT {BOUNDED_PROBE})"
+            )
+            args += [key + "|", key + "}", key + " ", key + "!", *every.params]
+        if first_ids:
+            sources.append(
+                f"(SELECT r.id FROM catalog_record r WHERE r.holding_library_ids && %s::bigint[] AND {every.sql}"
+                f" LIMIT {BOUNDED_PROBE})"
+            )
+            args += [first_ids, *every.params]
+        order_sql, order_args = order_by(p, cq, first_ids=first_ids)
         cursor.execute(
-            f"/* search:ranked */ SELECT r.id, ts_rank(r.search_vector, %s::tsquery) AS rank"
-            f" FROM catalog_record r WHERE {flt.sql} ORDER BY rank DESC, r.id DESC LIMIT %s",
-            [tsquery, *flt.params, end],
+            f"/* search:ranked */ SELECT r.id FROM catalog_record r WHERE r.id IN ({' UNION ALL '.join(sources)})"
+            f" ORDER BY {order_sql} LIMIT %s OFFSET %s",
+            [*args, *order_args, p.page_size, offset],
         )
-        rows = cursor.fetchall()
-        if len(rows) < end or rows[-1][1] <= BEYOND_SUBJECT_RANK:
-            return None
-        return [row[0] for row in rows[offset:]]
+        ids = [row[0] for row in cursor.fetchall()]
+        return ids if len(ids) == p.page_size else None
 
     def _facets(
-        self, cursor, result: SearchResult, flt: SqlFilter, tsquery: str, first_ids: list[int], offset: int
+        self, cursor, result: SearchResult, flt: SqlFilter, cq: CompiledQuery, first_ids: list[int], offset: int
     ) -> list[int] | None:
-        """Fill count and facets; return the page's ids when the sample holds every match, else None."""
+        """Fill count and facets; return the page's ids when the sample holds every match (and, for relevance, no
+        more than SCORE_ALL_LIMIT), else None."""
         p = self.params
+        tsquery = cq.tsquery
         relevance = p.effective_sort == "relevance" and bool(tsquery)
-        rank_sql, rank_args = ("ts_rank(r.search_vector, %s::tsquery)", [tsquery]) if relevance else ("0", [])
-        page_order, page_args = order_by(p, tsquery, first_ids=first_ids, alias="m", rank_column="rank")
+        if relevance:
+            # Every match is scored only when there are few (a one-time filter): above SCORE_ALL_LIMIT the page
+            # comes from the bounded candidates, and scoring up to 5,000 records here would be waste.
+            page_order, page_args = order_by(p, cq, first_ids=first_ids, alias="pm")
+            page_from = "catalog_record pm WHERE pm.id IN (SELECT id FROM m) AND (SELECT count(*) FROM m) <= %s"
+            page_from_args, page_alias = [min(SCORE_ALL_LIMIT, FACET_SAMPLE)], "pm"
+        else:
+            page_order, page_args = order_by(p, cq, first_ids=first_ids, alias="m")
+            page_from, page_from_args, page_alias = "m", [], "m"
         # unnest() in the select list, not as a lateral join: half the cost over a 5,000-record sample.
         cursor.execute(
             f"""/* search:sample */
             WITH m AS MATERIALIZED (
                 SELECT r.id, r.holding_library_ids, r.available_library_ids, r.material_type, r.language, r.year,
-                       r.ddc, r.subjects, r.title, r.last_added, {rank_sql} AS rank
+                       r.ddc, r.subjects, r.title, r.last_added
                   FROM catalog_record r WHERE {flt.sql} LIMIT %s)
             SELECT 'n', '', count(*) FROM m
             UNION ALL SELECT 'library', l::text, count(*) FROM (SELECT unnest(holding_library_ids) l FROM m) x
@@ -591,15 +790,15 @@ class Searcher:
             UNION ALL SELECT 'ddc', left(ddc, 1), count(*) FROM m WHERE ddc ~ '^[0-9]' GROUP BY left(ddc, 1)
             UNION ALL (SELECT 'subject', s, count(*) FROM (SELECT unnest(subjects) s FROM m) x GROUP BY s
                        ORDER BY count(*) DESC, s LIMIT %s)
-            UNION ALL (SELECT 'page', m.id::text, row_number() OVER (ORDER BY {page_order}) FROM m
-                       ORDER BY {page_order} LIMIT %s OFFSET %s)
+            UNION ALL (SELECT 'page', {page_alias}.id::text, row_number() OVER (ORDER BY {page_order})
+                         FROM {page_from} ORDER BY {page_order} LIMIT %s OFFSET %s)
             """,
             [
-                *rank_args,
                 *flt.params,
                 FACET_SAMPLE + 1,
                 SUBJECT_FACET_SIZE,
                 *page_args,
+                *page_from_args,
                 *page_args,
                 p.page_size,
                 offset,
@@ -647,7 +846,7 @@ class Searcher:
             if not any(f.value == subject for f in facets["subject"]):
                 facets["subject"].append(FacetValue(subject, subject, 0, True))
         result.facets = facets
-        return page if result.count_exact else None
+        return page if result.count_exact and (n <= SCORE_ALL_LIMIT or not relevance) else None
 
     # --- did you mean ---
 

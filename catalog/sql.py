@@ -22,7 +22,7 @@ so two transactions refreshing overlapping records wait for each other instead o
 
 FUNCTIONS: dict[str, str] = {}
 
-FUNCTIONS["catalog_author_names"] = """\
+FUNCTIONS["catalog_author_names"] = r"""
 CREATE OR REPLACE FUNCTION public.catalog_author_names(authors jsonb)
  RETURNS text
  LANGUAGE sql
@@ -34,7 +34,7 @@ AS $function$ SELECT CASE WHEN jsonb_typeof(authors) = 'array' THEN
 
 """
 
-FUNCTIONS["catalog_holding_summary_trg"] = """\
+FUNCTIONS["catalog_holding_summary_trg"] = r"""
 CREATE OR REPLACE FUNCTION public.catalog_holding_summary_trg()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -84,7 +84,7 @@ END $function$
 
 """
 
-FUNCTIONS["catalog_loose_key"] = """\
+FUNCTIONS["catalog_loose_key"] = r"""
 CREATE OR REPLACE FUNCTION public.catalog_loose_key(match_key text)
  RETURNS text
  LANGUAGE sql
@@ -93,7 +93,7 @@ AS $function$ SELECT split_part(match_key, '|', 1) || '|' || split_part(match_ke
 
 """
 
-FUNCTIONS["catalog_record_search_trg"] = """\
+FUNCTIONS["catalog_record_search_trg"] = r"""
 CREATE OR REPLACE FUNCTION public.catalog_record_search_trg()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -135,7 +135,7 @@ END $function$
 
 """
 
-FUNCTIONS["catalog_record_tsv"] = """\
+FUNCTIONS["catalog_record_tsv"] = r"""
 CREATE OR REPLACE FUNCTION public.catalog_record_tsv(title text, subtitle text, responsibility text, authors jsonb, subjects character varying[], series text, summary text, publisher text)
  RETURNS tsvector
  LANGUAGE sql
@@ -145,18 +145,17 @@ AS $function$ SELECT catalog_record_tsv_named(title, subtitle, responsibility, c
 
 """
 
-FUNCTIONS["catalog_record_tsv_named"] = """\
+FUNCTIONS["catalog_record_tsv_named"] = r"""
 CREATE OR REPLACE FUNCTION public.catalog_record_tsv_named(title text, subtitle text, responsibility text, author_names text, subjects character varying[], series text, summary text, publisher text)
  RETURNS tsvector
  LANGUAGE plpgsql
  IMMUTABLE PARALLEL SAFE
 AS $function$
 DECLARE
-    a text := public.unaccent('public.unaccent'::regdictionary, concat_ws(' ', title, subtitle));
-    b text := public.unaccent('public.unaccent'::regdictionary, concat_ws(' ', author_names, responsibility));
-    c text := public.unaccent('public.unaccent'::regdictionary,
-                              concat_ws(' ', array_to_string(subjects, ' '), series));
-    d text := public.unaccent('public.unaccent'::regdictionary, concat_ws(' ', summary, publisher));
+    a text := silang_search_text(concat_ws(' ', title, subtitle));
+    b text := silang_search_text(concat_ws(' ', author_names, responsibility));
+    c text := silang_search_text(concat_ws(' ', array_to_string(subjects, ' '), series));
+    d text := silang_search_text(concat_ws(' ', summary, publisher));
 BEGIN
     RETURN setweight(to_tsvector('indonesian', a) || to_tsvector('english', a), 'A')
         || setweight(to_tsvector('indonesian', b) || to_tsvector('english', b), 'B')
@@ -166,7 +165,7 @@ END $function$
 
 """
 
-FUNCTIONS["catalog_record_word_list"] = """\
+FUNCTIONS["catalog_record_word_list"] = r"""
 CREATE OR REPLACE FUNCTION public.catalog_record_word_list(title text, subtitle text, authors jsonb, subjects character varying[], series text)
  RETURNS text[]
  LANGUAGE sql
@@ -175,7 +174,7 @@ AS $function$ SELECT catalog_record_word_list_named(title, subtitle, catalog_aut
 
 """
 
-FUNCTIONS["catalog_record_word_list_named"] = """\
+FUNCTIONS["catalog_record_word_list_named"] = r"""
 CREATE OR REPLACE FUNCTION public.catalog_record_word_list_named(title text, subtitle text, author_names text, subjects character varying[], series text)
  RETURNS text[]
  LANGUAGE sql
@@ -185,7 +184,7 @@ AS $function$ SELECT regexp_split_to_array(lower(silang_unaccent(concat_ws(' ', 
 
 """
 
-FUNCTIONS["catalog_record_words"] = """\
+FUNCTIONS["catalog_record_words"] = r"""
 CREATE OR REPLACE FUNCTION public.catalog_record_words(title text, subtitle text, authors jsonb, subjects character varying[], series text)
  RETURNS SETOF text
  LANGUAGE sql
@@ -195,7 +194,7 @@ AS $function$ SELECT DISTINCT w FROM unnest(catalog_record_word_list(title, subt
 
 """
 
-FUNCTIONS["catalog_record_words_trg"] = """\
+FUNCTIONS["catalog_record_words_trg"] = r"""
 CREATE OR REPLACE FUNCTION public.catalog_record_words_trg()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -215,7 +214,7 @@ END $function$
 
 """
 
-FUNCTIONS["catalog_refresh_holding_summary"] = """\
+FUNCTIONS["catalog_refresh_holding_summary"] = r"""
 CREATE OR REPLACE FUNCTION public.catalog_refresh_holding_summary(ids bigint[])
  RETURNS void
  LANGUAGE plpgsql
@@ -243,7 +242,7 @@ END $function$
 
 """
 
-FUNCTIONS["catalog_weighted_tsv"] = """\
+FUNCTIONS["catalog_weighted_tsv"] = r"""
 CREATE OR REPLACE FUNCTION public.catalog_weighted_tsv(doc text, weight "char")
  RETURNS tsvector
  LANGUAGE sql
@@ -253,7 +252,28 @@ AS $function$ SELECT setweight(to_tsvector('indonesian'::regconfig, silang_unacc
 
 """
 
-FUNCTIONS["silang_unaccent"] = """\
+FUNCTIONS["silang_search_text"] = r"""
+CREATE OR REPLACE FUNCTION public.silang_search_text(text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE STRICT
+AS $function$ SELECT regexp_replace(regexp_replace(public.unaccent('public.unaccent'::regdictionary, $1),
+                                               '[/\\|_]+', ' ', 'g'),
+                                '([[:alpha:]])\.(?=[[:alpha:]])', '\1 ', 'g') $function$
+
+"""
+
+FUNCTIONS["silang_title_key"] = r"""
+CREATE OR REPLACE FUNCTION public.silang_title_key(text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE STRICT
+AS $function$ SELECT btrim(regexp_replace(lower(public.unaccent('public.unaccent'::regdictionary, $1)),
+                                      '[^[:alnum:]]+', ' ', 'g')) $function$
+
+"""
+
+FUNCTIONS["silang_unaccent"] = r"""
 CREATE OR REPLACE FUNCTION public.silang_unaccent(text)
  RETURNS text
  LANGUAGE sql
@@ -266,3 +286,28 @@ AS $function$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $func
 def install_all(cursor) -> None:
     for definition in FUNCTIONS.values():
         cursor.execute(definition)
+
+
+def install_functions_operation():
+    """A migration operation that CREATE OR REPLACEs every function of this module as it is when the migration
+    runs. A change of this module comes with a new migration using it again (0016, 0018)."""
+    from django.db import migrations
+
+    class InstallFunctions(migrations.operations.base.Operation):
+        reversible = True
+        reduces_to_sql = True
+
+        def state_forwards(self, app_label, state):
+            pass
+
+        def database_forwards(self, app_label, schema_editor, from_state, to_state):
+            for definition in FUNCTIONS.values():
+                schema_editor.execute(definition, params=None)
+
+        def database_backwards(self, app_label, schema_editor, from_state, to_state):
+            pass  # the functions stay: earlier versions did the same work
+
+        def describe(self):
+            return "Install the catalog's SQL functions from catalog/sql.py"
+
+    return InstallFunctions()

@@ -149,7 +149,9 @@ class RequestCreateView(LoginRequiredMixin, View):
 
     def get(self, request):
         service = request.GET.get("service", "loan")
-        return self.render_form(RequestForm(readers=self.readers(), initial={"service": service}))
+        # A search that found nothing sends its words along as the question (catalog search page).
+        question = (request.GET.get("question") or "")[:500]
+        return self.render_form(RequestForm(readers=self.readers(), initial={"service": service, "question": question}))
 
     def post(self, request):
         form = RequestForm(request.POST, readers=self.readers())

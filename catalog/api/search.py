@@ -28,6 +28,7 @@ PARAMETERS = [
     OpenApiParameter("lang", OpenApiTypes.STR, many=True, description="Language (ISO 639-2, e.g. ind, eng)."),
     OpenApiParameter("subject", OpenApiTypes.STR, many=True),
     OpenApiParameter("ddc", OpenApiTypes.STR, many=True, description="DDC hundreds class: 0-9."),
+    OpenApiParameter("match", OpenApiTypes.STR, description="`any`: records with any of the words (default: all)."),
     OpenApiParameter("year_from", OpenApiTypes.INT),
     OpenApiParameter("year_to", OpenApiTypes.INT),
     OpenApiParameter("scope", OpenApiTypes.STR, enum=["all", "mine"]),
@@ -97,6 +98,13 @@ class SearchApiView(APIView):
                     else None
                 ),
                 "corrected_from": result.corrected_from or None,
+                # Nothing found: the words no record has, and the search for any of them when it finds some.
+                "unmatched_words": result.unmatched_words,
+                "any_words_url": (
+                    request.build_absolute_uri(request.path + "?" + urlencode({"q": params.q, "match": "any"}))
+                    if result.any_words_possible
+                    else None
+                ),
                 "notices": [str(n) for n in params.notices],
                 "facets": {
                     kind: [

@@ -39,6 +39,14 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return Record.objects.prefetch_related("holdings__library")
 
+    def list(self, request, *args, **kwargs):
+        # Searching is /api/v1/search/ (ranking, synonyms, facets); a `q` here used to be ignored in silence.
+        if "q" in request.query_params:
+            raise serializers.ValidationError(
+                {"q": [_("This list does not search. Use /api/v1/search/?q=... to search the catalog.")]}
+            )
+        return super().list(request, *args, **kwargs)
+
 
 class HoldingViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Copies at member libraries. Partner systems sync with `updated_since` and write with `upsert`."""

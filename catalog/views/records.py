@@ -12,12 +12,14 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
 from consortium.models import Library
 
 from .. import search as catalog_search
 from ..choices import HoldingStatus
+from ..covers import record_cover
 from ..models import Record
 from ..search import DDC_CLASSES, LANGUAGES, SCOPES, SORTS, Searcher, SearchParams
 
@@ -142,6 +144,12 @@ class SearchView(TemplateView):
             context["original_query_string"] = urlencode({"q": result.corrected_from, "raw": "1"})
         if result.suggestion:
             context["suggestion_query_string"] = urlencode({"q": result.suggestion})
+        if not result.hits and params.q:
+            # No dead end: an information request (or a purchase proposal) to the network, the words filled in.
+            context["ask_query_string"] = urlencode({"service": "reference", "question": params.q})
+            context["purchase_query_string"] = urlencode(
+                {"service": "reference", "question": _("Purchase proposal: %(q)s") % {"q": params.q}}
+            )
         return context
 
 
@@ -184,6 +192,32 @@ class BrowseLibraryView(TemplateView):
         return context
 
 
+def availability_summary(schools: list[dict], home: set[int]) -> str:
+    """The record page's first answer to "where can I get it": how many schools have it on the shelf, and the
+    nearest of them (the reader's own school, else one in the same city, else the first by name)."""
+    if not schools:
+        return _("No member school holds a copy.")
+    open_now = [s for s in schools if s["available"]]
+    if not open_now:
+        return ngettext(
+            "Held by %(n)d school; no copy is on the shelf now.",
+            "Held by %(n)d schools; no copy is on the shelf now.",
+            len(schools),
+        ) % {"n": len(schools)}
+    cities = {s["library"].city for s in schools if s["is_home"]}
+    nearest = next((s for s in open_now if s["is_home"]), None)
+    if nearest is not None:
+        where = _("your own school")
+    else:
+        nearest = next((s for s in open_now if s["library"].city in cities), open_now[0])
+        where = nearest["library"].name
+    return ngettext(
+        "Available now at %(available)d of %(n)d school; nearest: %(where)s.",
+        "Available now at %(available)d of %(n)d schools; nearest: %(where)s.",
+        len(schools),
+    ) % {"available": len(open_now), "n": len(schools), "where": where}
+
+
 class RecordDetailView(TemplateView):
     """Full description, holdings by school with status and due dates, permalink, citation and export."""
 
@@ -213,6 +247,8 @@ class RecordDetailView(TemplateView):
         context.update(
             record=record,
             schools=schools,
+            availability=availability_summary(schools, home),
+            cover=record_cover(record),
             permalink=self.request.build_absolute_uri(record.get_absolute_url()),
             citation=record_citation(record),
             language_label=LANGUAGES.get(record.language, record.language),

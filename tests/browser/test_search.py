@@ -64,6 +64,40 @@ def test_student_searches_filters_and_opens_a_record_on_a_phone(phone_page):
     # The student's own school comes first, with its copy out and the due date.
     assert "SMA Negeri 1 Medan" in holdings.nth(0).inner_text()
     assert "2026" in holdings.nth(0).inner_text()
+    # One line answers "where can I get it"; the other school is folded until the student opens it.
+    assert "1 dari 2 sekolah" in page.locator("[data-testid=availability]").inner_text()
+    assert not holdings.nth(1).locator("table").is_visible()
+    holdings.nth(1).locator("summary").click()
     other = holdings.nth(1).inner_text()
     assert "959.8 RIC" in other and "Rak Sejarah" in other and "Katamso" in other and "07.00" in other
     assert_accessible_basics(page)
+
+
+def test_student_with_no_result_asks_the_network_on_a_phone(phone_page):
+    """A search that finds nothing is no dead end: which word matched nothing, then an information request."""
+    school = LibraryFactory(name="SMA Negeri 3 Medan", code="SMAN3MDN")
+    make_student(school, username="sinta")
+    held = Record.objects.create(title="Fisika untuk SMA/MA Kelas X", language="ind", year=2016)
+    Holding.objects.create(record=held, library=school, barcode="F0001")
+
+    page = phone_page
+    login(page, "sinta")
+    page.goto("/catalog/")
+    page.fill("#id_q", "fisika kuantumxyz")
+    page.click("form[role=search] button[type=submit]")
+    page.wait_for_load_state()
+    box = page.locator("[data-testid=no-results]")
+    assert box.is_visible()
+    assert "kuantumxyz" in page.locator("[data-testid=unmatched-words]").inner_text()
+    assert page.locator("[data-testid=any-words]").is_visible()
+    assert_accessible_basics(page)
+
+    page.click("[data-testid=ask-network]")
+    page.wait_for_load_state()
+    assert "/ill/new/" in page.url
+    assert page.locator("textarea[name=question]").input_value() == "fisika kuantumxyz"
+    assert page.locator("input[name=service][value=reference]").is_checked()
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_load_state()
+    assert "/ill/requests/" in page.url
+    assert "fisika kuantumxyz" in page.inner_text("main")

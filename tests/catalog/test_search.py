@@ -538,52 +538,59 @@ def full_ranking(word: str) -> list[int]:
 
 
 @pytest.fixture
-def common_word_catalog(monkeypatch):
+def common_word_catalog(monkeypatch, libs):
     """'pelangi' in many summaries and subjects, in fewer titles and authors: more matches than the sample."""
     monkeypatch.setattr("catalog.search.FACET_SAMPLE", 5)
+    monkeypatch.setattr("catalog.search.SCORE_ALL_LIMIT", 5)
+    held = [libs[0]]
     for n in range(30):
-        make_record(f"Cerita {n}", summary=f"kisah pelangi di desa ke {n} dan pelangi lagi", subjects=["Pelangi"])
+        make_record(
+            f"Cerita {n}", summary=f"kisah pelangi di desa ke {n} dan pelangi lagi", subjects=["Pelangi"], holdings=held
+        )
     for n in range(12):
-        make_record(f"Pelangi {n}")
+        make_record(f"Pelangi {n}", holdings=held)
     for n in range(4):
-        make_record(f"Senja {n}", authors=["Pelangi Siregar"])
+        make_record(f"Senja {n}", authors=["Pelangi Siregar"], holdings=held)
     for n in range(3):
-        make_record(f"Pelangi pagi {n}", subjects=["Pelangi"], summary="pelangi")
+        make_record(f"Pelangi pagi {n}", subjects=["Pelangi"], summary="pelangi", holdings=held)
 
 
-def test_common_word_page_comes_from_title_and_author_matches_and_equals_full_ranking(
-    common_word_catalog, django_assert_num_queries, monkeypatch
-):
+def ranked_in_full(monkeypatch, query, **extra):
+    """The page as the ranking of every match gives it (the bounded candidates switched off)."""
+    with monkeypatch.context() as m:
+        m.setattr("catalog.search.Searcher._bounded_page", lambda self, *a: None)
+        return ids(run(query, **extra))
+
+
+def spy_bounded(monkeypatch) -> list:
     import catalog.search
 
     used = []
-    original = catalog.search.Searcher._title_author_page
+    original = catalog.search.Searcher._bounded_page
     monkeypatch.setattr(
-        catalog.search.Searcher,
-        "_title_author_page",
-        lambda self, *a: used.append(original(self, *a)) or used[-1],
+        catalog.search.Searcher, "_bounded_page", lambda self, *a: used.append(original(self, *a)) or used[-1]
     )
-    expected = full_ranking("pelangi")
-    assert ids(run("pelangi", page_size=10)) == expected[:10]
-    assert used[-1] is not None  # the title/author page was exact and used
-    assert ids(run("pelangi", page_size=10, page=2)) == expected[10:20]  # 3 + 12 title matches, then authors
+    return used
 
 
-def test_common_word_falls_back_to_full_ranking_when_title_matches_run_out(common_word_catalog, monkeypatch):
-    import catalog.search
+def test_common_word_page_is_ranked_among_bounded_candidates_not_every_match(common_word_catalog, monkeypatch):
+    expected = [ranked_in_full(monkeypatch, "pelangi", page_size=10, page=n) for n in (1, 2)]
+    used = spy_bounded(monkeypatch)
+    assert ids(run("pelangi", page_size=10)) == expected[0]
+    assert used[-1] is not None  # the candidates filled the page
+    assert ids(run("pelangi", page_size=10, page=2)) == expected[1]
+    # Exact title first, then titles that start with the word, then the word elsewhere in titles, then authors.
+    first = Record.objects.get(pk=expected[0][0])
+    assert first.title.startswith("Pelangi")
 
-    used = []
-    original = catalog.search.Searcher._title_author_page
-    monkeypatch.setattr(
-        catalog.search.Searcher,
-        "_title_author_page",
-        lambda self, *a: used.append(original(self, *a)) or used[-1],
-    )
-    expected = full_ranking("pelangi")
+
+def test_common_word_falls_back_to_ranking_every_match_when_candidates_run_out(common_word_catalog, monkeypatch):
+    expected = ranked_in_full(monkeypatch, "pelangi", page_size=10, page=3)
+    used = spy_bounded(monkeypatch)
     # Page 3 of 10 reaches past the 19 title and author matches into summary-only ones: ranked in full.
-    assert ids(run("pelangi", page_size=10, page=3)) == expected[20:30]
+    assert ids(run("pelangi", page_size=10, page=3)) == expected
     assert used[-1] is None
-    assert ids(run("pelangi", page_size=10, page=5)) == expected[40:50]
+    assert len(expected) == 10
 
 
 def test_common_word_with_filters_and_other_sorts_stays_right(common_word_catalog, libs):
