@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 
 import pymarc
 from django.db.models import Prefetch
 
+from consortium import csvwriter
 from consortium.models import Library
 
 from .bibdata import to_marc
@@ -151,9 +151,7 @@ CSV_COLUMNS = SILANG_COLUMNS + ["library", "status"]
 
 
 def _csv_line(values: list) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow(values)
-    return buffer.getvalue().encode()
+    return csvwriter.line(values).encode()
 
 
 def export_csv(library: Library | None) -> Iterator[bytes]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from consortium.models import Library
 
 from .choices import Acquisition, HoldingStatus, ImportStatus, MaterialType, ReviewStatus, SourceFormat
+from .querysets import ImportJobQuerySet
 
 
 class Record(models.Model):
@@ -207,6 +208,8 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("import job")

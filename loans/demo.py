@@ -117,9 +117,10 @@ def seed(stdout=None) -> None:
     question = services.ill_request_create(
         by=rosmawati, service="reference", question="Adakah buku tentang sejarah Kesultanan Deli untuk siswa SMA?"
     )
-    services.ill_request_deliver(
-        request=question, by=hendra, answer="Lihat 'Sejarah Kota Medan' di rak 959.81, dan koleksi lokal kami."
-    )
+    if question.state == State.SENT:  # sent to the network: a school under the information-services agreement
+        services.ill_request_deliver(
+            request=question, by=hendra, answer="Lihat 'Sejarah Kota Medan' di rak 959.81, dan koleksi lokal kami."
+        )
     # An overdue loan: shipped a month ago.
     late = new(putri, hendra, full[:5])
     if late is not None:
