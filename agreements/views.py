@@ -73,11 +73,12 @@ class AgreementEditView(LoginRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not policy.can_edit_agreements(request.user):
-            raise PermissionDenied(_("Only a coordinator drafts and manages agreements."))
+        # Visibility first (an outsider gets 404 for a draft it may not know of), then the role.
         self.agreement = (
             get_object_or_404(Agreement.objects.visible_to(request.user), pk=kwargs["pk"]) if "pk" in kwargs else None
         )
+        if not policy.can_edit_agreements(request.user):
+            raise PermissionDenied(_("Only a coordinator drafts and manages agreements."))
         return super().dispatch(request, *args, **kwargs)
 
     def party_choices(self):
