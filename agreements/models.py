@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from consortium.models import Library
 
 from .choices import Form, InstitutionKind, PartyRole, Status
+from .querysets import AgreementQuerySet, SignatureQuerySet
 
 # The fields that make up the text of an agreement; a version is a snapshot of these plus parties and duties.
 CONTENT_FIELDS = [
@@ -85,6 +86,8 @@ class Agreement(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AgreementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cooperation agreement")
@@ -179,6 +182,8 @@ class Signature(models.Model):
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField(default=timezone.now)
     paper = models.FileField(upload_to="agreements/signed/", blank=True)
+
+    objects = SignatureQuerySet.as_manager()
 
     class Meta:
         ordering = ["signed_at"]

@@ -77,3 +77,33 @@ def student_item_limit(*, library: Library, on: date | None = None) -> int | Non
         .values_list("items_per_student", flat=True)
     )
     return min(limits, default=None)
+
+
+def information_partner_ids(library_ids, on: date | None = None) -> set[int]:
+    """Libraries that share an active agreement covering information services (reference questions, document
+    delivery) with any of `library_ids`, as party or coordinator; the libraries themselves excluded."""
+    from .choices import Form, PartyRole, Status
+    from .models import Party
+
+    if isinstance(library_ids, int):
+        library_ids = {library_ids}
+    library_ids = set(library_ids)
+    if not library_ids:
+        return set()
+    on = on or timezone.localdate()
+    agreements = (
+        Party.objects.filter(
+            library_id__in=library_ids,
+            agreement__status=Status.ACTIVE,
+            agreement__forms__contains=[Form.INFORMATION],
+            agreement__start_on__lte=on,
+        )
+        .filter(Q(agreement__end_on__isnull=True) | Q(agreement__end_on__gte=on))
+        .values("agreement_id")
+    )
+    partners = Party.objects.filter(
+        agreement_id__in=agreements,
+        library__isnull=False,
+        role__in=[PartyRole.PARTY, PartyRole.COORDINATOR],
+    ).values_list("library_id", flat=True)
+    return set(partners) - library_ids

@@ -18,9 +18,7 @@ from .models import CONTENT_FIELDS, Agreement, AgreementVersion, Party
 
 
 def _readable(request):
-    if not policy.can_read_agreements(request.user):
-        raise PermissionDenied
-    return Agreement.objects.all()
+    return Agreement.objects.visible_to(request.user)
 
 
 class AgreementListView(LoginRequiredMixin, View):
@@ -75,9 +73,12 @@ class AgreementEditView(LoginRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
+        # Visibility first (an outsider gets 404 for a draft it may not know of), then the role.
+        self.agreement = (
+            get_object_or_404(Agreement.objects.visible_to(request.user), pk=kwargs["pk"]) if "pk" in kwargs else None
+        )
         if not policy.can_edit_agreements(request.user):
             raise PermissionDenied(_("Only a coordinator drafts and manages agreements."))
-        self.agreement = get_object_or_404(Agreement, pk=kwargs["pk"]) if "pk" in kwargs else None
         return super().dispatch(request, *args, **kwargs)
 
     def party_choices(self):
@@ -277,10 +278,9 @@ class NetworkView(LoginRequiredMixin, View):
     template_name = "agreements/network.html"
 
     def get(self, request):
-        _readable(request)
         libraries = list(Library.objects.filter(status="active").order_by("name"))
         links: dict[tuple[int, int], set] = {}
-        for agreement in Agreement.objects.filter(status=Status.ACTIVE).prefetch_related("parties"):
+        for agreement in _readable(request).filter(status=Status.ACTIVE).prefetch_related("parties"):
             members = [p.library_id for p in agreement.parties.all() if p.library_id]
             for a in members:
                 for b in members:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterator
@@ -11,6 +10,7 @@ from dataclasses import dataclass
 import pymarc
 from django.db.models import Prefetch
 
+from consortium import csvwriter
 from consortium.models import Library
 
 from .choices import SourceFormat
@@ -196,9 +196,7 @@ CSV_COLUMNS = SILANG_COLUMNS + ["library", "status"]
 
 
 def _csv_line(values: list) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow(values)
-    return buffer.getvalue().encode()
+    return csvwriter.line(values).encode()
 
 
 def export_csv(library: Library | None, tally: ExportTally | None = None) -> Iterator[bytes]:

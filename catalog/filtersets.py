@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from consortium.filters import IsoDateTimeFilter
 from consortium.models import Library
 
 from .choices import HoldingStatus, MaterialType
@@ -17,9 +18,7 @@ class HoldingFilterSet(django_filters.FilterSet):
     isbn = django_filters.CharFilter(method="filter_isbn", label=_("ISBN"))
     barcode = django_filters.CharFilter(field_name="barcode", lookup_expr="iexact")
     record_id = django_filters.NumberFilter(field_name="record_id")
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label=_("Updated since")
-    )
+    updated_since = IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label=_("Updated since"))
 
     class Meta:
         model = Holding
@@ -34,7 +33,7 @@ class RecordFilterSet(django_filters.FilterSet):
     isbn = django_filters.CharFilter(method="filter_isbn", label=_("ISBN"))
     library = django_filters.CharFilter(method="filter_library", label=_("Held by (library code)"))
     material_type = django_filters.MultipleChoiceFilter(choices=MaterialType.choices)
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Record

@@ -1,11 +1,13 @@
-from django.db import models
+from __future__ import annotations
 
-from consortium import policy
+from django.db import models
 
 
 class ImportJobQuerySet(models.QuerySet):
-    def visible_to(self, actor):
-        """A library's imports: its staff and read-write key; coordinators see all."""
-        if policy.is_coordinator(actor):
+    def visible_to(self, actor) -> ImportJobQuerySet:
+        """A library's imports (file and report): its staff and its key; coordinators see all."""
+        from consortium import policy
+
+        if not policy.is_api_key(actor) and policy.is_coordinator(actor):
             return self
-        return self.filter(library_id__in=policy.staff_library_ids(actor))
+        return self.filter(library_id__in=policy.library_ids_for(actor))

@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from .choices import MembershipStatus, SchoolLevel, Service
+from .filters import IsoDateTimeFilter
 from .models import Library
 
 
@@ -20,9 +21,7 @@ class LibraryFilterSet(django_filters.FilterSet):
     )
     status = django_filters.MultipleChoiceFilter(choices=MembershipStatus.choices, label=_("Membership status"))
     province = django_filters.CharFilter(field_name="province", lookup_expr="iexact", label=_("Province"))
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label=_("Updated since")
-    )
+    updated_since = IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label=_("Updated since"))
 
     class Meta:
         model = Library

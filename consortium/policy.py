@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from .choices import ApiScope, Role, StaffRole
+from .choices import ApiScope, MembershipStatus, Role, StaffRole
 
 if TYPE_CHECKING:
     from .models import ApiKey, Library
@@ -81,13 +82,29 @@ def is_student(actor) -> bool:
     return role_of(actor) == Role.STUDENT
 
 
+# A suspended library (or one that left) still reads everything its staff could read, but does not act.
+NOT_ACTING = (MembershipStatus.SUSPENDED, MembershipStatus.LEFT)
+
+
 def _membership_ids(actor, *, write: bool) -> set[int]:
     from .models import Membership
 
     memberships = Membership.objects.filter(user=actor)
     if write:
-        memberships = memberships.filter(role=StaffRole.LIBRARIAN)
+        memberships = memberships.filter(role=StaffRole.LIBRARIAN).exclude(library__status__in=NOT_ACTING)
     return set(memberships.values_list("library_id", flat=True))
+
+
+def library_acts(library) -> bool:
+    """False for a suspended library (or one that left): it reads but does not act."""
+    from .models import Library
+
+    if isinstance(library, int):
+        return Library.objects.filter(pk=library).exclude(status__in=NOT_ACTING).exists()
+    return library.status not in NOT_ACTING
+
+
+SUSPENDED_MESSAGE = _lazy("This library's membership is suspended: it can read but not act.")
 
 
 def library_ids_for(actor) -> set[int]:
@@ -104,7 +121,8 @@ def staff_library_ids(actor) -> set[int]:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return set()
     if is_api_key(actor):
-        return {actor.library_id} if actor.can_write else set()
+        acting = actor.api_key.library.status not in NOT_ACTING
+        return {actor.library_id} if actor.can_write and acting else set()
     return _membership_ids(actor, write=True)
 
 
@@ -167,10 +185,13 @@ def ensure_can_write_for(actor, library: Library | int) -> None:
     library_id = library if isinstance(library, int) else library.pk
     if is_api_key(actor):
         ensure(actor.library_id == library_id, _("This API key belongs to another library."))
+        ensure(library_acts(actor.api_key.library), str(SUSPENDED_MESSAGE))
         return
-    ensure(
-        is_coordinator(actor) or is_librarian_of(actor, library_id), _("Only this library's librarians may do this.")
-    )
+    if is_coordinator(actor):
+        return
+    if library_id in library_ids_for(actor) and not library_acts(library):
+        raise PermissionDenied(str(SUSPENDED_MESSAGE))
+    ensure(is_librarian_of(actor, library_id), _("Only this library's librarians may do this."))
 
 
 # --- people --------------------------------------------------------------------------------
@@ -223,8 +244,22 @@ def can_download_export(actor, job) -> bool:
 
 
 def can_request_ill(actor) -> bool:
-    """Students ask through their school; librarians ask for their library or its readers."""
-    return is_student(actor) or bool(staff_library_ids(actor))
+    """Students ask through their (acting) school; librarians ask for their library or its readers."""
+    if is_student(actor):
+        return library_acts(school_id_of(actor))
+    return bool(staff_library_ids(actor))
+
+
+def answering_library_id(actor, request) -> int | None:
+    """The library for which `actor` may answer a reference question sent to the network: one the actor acts
+    for (librarian, read-write key), not the asking one, sharing an information-services agreement with it."""
+    from agreements.selectors import information_partner_ids
+
+    mine = staff_library_ids(actor) - {request.requester_id}
+    if not mine:
+        return None
+    candidates = mine & information_partner_ids(request.requester_id)
+    return min(candidates) if candidates else None
 
 
 def can_see_ill_statistics(actor) -> bool:
@@ -240,8 +275,24 @@ def can_edit_agreements(actor) -> bool:
 
 
 def can_read_agreements(actor) -> bool:
-    """Any signed-in member (or a member library's key) reads the agreements."""
+    """Signed-in members (and member libraries' keys) read agreements; which ones: agreement_visibility()."""
     return bool(actor is not None and getattr(actor, "is_authenticated", False))
+
+
+def agreement_visibility(actor):
+    """The filter behind Agreement.objects.visible_to(): drafts for coordinators, agreements in review or
+    signing also for the parties' staff, agreements in force or ended for every member."""
+    from django.db.models import Q
+
+    if not can_read_agreements(actor):
+        return Q(pk__in=[])
+    if not is_api_key(actor) and is_coordinator(actor):
+        return Q()
+    condition = Q(status__in=["active", "expired", "terminated"])
+    mine = library_ids_for(actor)
+    if mine:
+        condition |= Q(status__in=["review", "signing"], parties__library_id__in=mine)
+    return condition
 
 
 def can_comment_agreement(actor, agreement) -> bool:

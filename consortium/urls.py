@@ -1,7 +1,5 @@
 """Project URLs: pages, accounts, the API, health."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -37,7 +35,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("consortium.api_urls")),
     path("admin/", admin.site.urls),
-] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Uploaded files: only through the policy (consortium/files.py); nothing under MEDIA_ROOT has a URL.
+    path("files/<path:name>", views.UploadedFileView.as_view(), name="uploaded_file"),
+]
 
 handler404 = api_aware_404
 handler500 = api_aware_500

@@ -276,3 +276,12 @@ class ConsortiumSettingsView(LoginRequiredMixin, FormView):
         services.consortium_settings_update(by=self.request.user, **form.cleaned_data)
         messages.success(self.request, _("Changes saved."))
         return redirect("consortium_settings")
+
+
+class UploadedFileView(View):
+    """Any uploaded file, after its owner's visible_to() (consortium/files.py); 404 otherwise."""
+
+    def get(self, request, name):
+        from .files import serve_upload
+
+        return serve_upload(request, name)

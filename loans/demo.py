@@ -127,9 +127,10 @@ def seed(stdout=None) -> None:
         by=rosmawati, service="reference", question="Adakah buku tentang sejarah Kesultanan Deli untuk siswa SMA?"
     )
     demo_registry.mark([question])
-    services.ill_request_deliver(
-        request=question, by=hendra, answer="Lihat 'Sejarah Kota Medan' di rak 959.81, dan koleksi lokal kami."
-    )
+    if question.state == State.SENT:  # sent to the network: a school under the information-services agreement
+        services.ill_request_deliver(
+            request=question, by=hendra, answer="Lihat 'Sejarah Kota Medan' di rak 959.81, dan koleksi lokal kami."
+        )
     # An overdue loan: shipped a month ago.
     late = new(putri, hendra, full[:5])
     if late is not None:

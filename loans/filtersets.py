@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from consortium import policy
+from consortium.filters import IsoDateTimeFilter
 
 from .choices import Service, State
 from .models import IllRequest
@@ -15,7 +16,7 @@ class IllRequestFilterSet(django_filters.FilterSet):
     role = django_filters.ChoiceFilter(
         choices=[("lender", _("We lend")), ("requester", _("We borrow"))], method="filter_role", label=_("Our role")
     )
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = IllRequest

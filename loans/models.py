@@ -11,7 +11,7 @@ from catalog.models import Holding, Record
 from consortium.models import Library
 
 from .choices import FINAL, HOLDS_COPY, LENDER_LABELS, Service, State
-from .querysets import IllRequestQuerySet
+from .querysets import IllRequestQuerySet, NotificationQuerySet
 
 
 def attachment_path(instance, filename):
@@ -145,6 +145,8 @@ class Notification(models.Model):
     message = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -14,8 +14,16 @@ class IllRequestQuerySet(models.QuerySet):
 
         if user is None or not getattr(user, "is_authenticated", False):
             return self.none()
+        from agreements.selectors import information_partner_ids
+
+        from .choices import Service, State
+
         libraries = policy.library_ids_for(user)
         condition = Q(requester_id__in=libraries) | Q(lender_id__in=libraries)
+        # Questions sent to the network reach the libraries that may answer them (information services).
+        askers = information_partner_ids(libraries)
+        if askers:
+            condition |= Q(service=Service.REFERENCE, state=State.SENT, requester_id__in=askers)
         if not policy.is_api_key(user):
             condition |= Q(reader=user)
         return self.filter(condition)
@@ -24,3 +32,12 @@ class IllRequestQuerySet(models.QuerySet):
         from .choices import FINAL
 
         return self.exclude(state__in=FINAL)
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> NotificationQuerySet:
+        """Notifications are personal: each person sees only their own."""
+        from consortium import policy
+
+        person = policy.person(actor)
+        return self.filter(user=person) if person is not None else self.none()

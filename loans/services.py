@@ -6,19 +6,20 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements.selectors import ill_terms, student_item_limit
+from agreements.selectors import ill_terms, information_partner_ids, student_item_limit
 from catalog.choices import HoldingStatus
 from catalog.models import Holding, Record
 from consortium import policy
 from consortium.models import ConsortiumSettings, Library
 
+from . import transitions
 from .choices import FINAL, HOLDS_COPY, OUT_WITH_BORROWER, Service, State
 from .models import IllEvent, IllRequest, Notification
 
@@ -33,23 +34,9 @@ def _lock(request: IllRequest) -> IllRequest:
     return IllRequest.objects.select_for_update().get(pk=request.pk)
 
 
-def _require_state(request: IllRequest, allowed: list[str], action: str) -> None:
-    if request.state not in allowed:
-        raise ValidationError(
-            _("Cannot %(action)s a request that is %(state)s.")
-            % {"action": action, "state": request.get_state_display().lower()},
-            code="state",
-        )
-
-
-def _as_requester(by, request: IllRequest) -> None:
-    policy.ensure_can_write_for(by, request.requester_id)
-
-
-def _as_lender(by, request: IllRequest) -> None:
-    if request.lender_id is None:
-        raise PermissionDenied(_("No lender has this request."))
-    policy.ensure_can_write_for(by, request.lender_id)
+def _require(request: IllRequest, action: str, by) -> str:
+    """Who may take `action` from which state: loans/transitions.py (raises PermissionDenied/ValidationError)."""
+    return transitions.require(request, action, by)
 
 
 def _event(request: IllRequest, action: str, from_state: str, by, note: str = "", library_id: int | None = None):
@@ -81,7 +68,14 @@ def _notify(users, request: IllRequest, kind: str, message: str) -> None:
             Notification.objects.create(user=user, request=request, kind=kind, message=message)
     emails = [user.email for user in recipients if user.email]
     if emails:
-        transaction.on_commit(lambda: send_mail(f"Silang: {message[:70]}", message, None, emails, fail_silently=True))
+        # The e-mail names no reader and quotes nobody: a mailbox keeps what it gets beyond our retention
+        # period, so the details stay on the request page (and in the in-app notice, removed on anonymising).
+        subject = _("Silang: news on interlibrary-loan request #%(n)s") % {"n": request.pk}
+        body = _("There is news on interlibrary-loan request #%(n)s. Sign in to Silang to see it: %(path)s") % {
+            "n": request.pk,
+            "path": request.get_absolute_url(),
+        }
+        transaction.on_commit(lambda: send_mail(subject, body, None, emails, fail_silently=True))
 
 
 def _release_copy(request: IllRequest) -> None:
@@ -161,6 +155,7 @@ def ill_request_create(
     today = timezone.localdate()
     if policy.is_student(by):
         requester = Library.objects.get(pk=policy.school_id_of(by))
+        policy.ensure(policy.library_acts(requester), str(policy.SUSPENDED_MESSAGE))
         reader = by
     else:
         if requester is None:
@@ -227,13 +222,25 @@ def _route(request: IllRequest, by, *, start: bool = True) -> IllRequest:
     """Send the request to the next lender on its list, or mark it unfilled when none is left."""
     from_state = request.state
     if request.service == Service.REFERENCE:
-        # A question goes to the whole network: any member library's librarian may answer.
-        request.state = State.SENT
-        request.sent_at = timezone.now()
-        request.save()
-        _event(request, "send", from_state, by, library_id=None)
-        return request
-    if start:
+        # A question goes to the network: every library that shares an active information-services
+        # agreement with the requester may answer (policy.answering_library_id); none left: unfilled.
+        partners = information_partner_ids(request.requester_id)
+        if partners:
+            request.state = State.SENT
+            request.sent_at = timezone.now()
+            request.save()
+            _event(request, "send", from_state, by, library_id=None)
+            for library_id in sorted(partners):
+                _notify(
+                    _librarians(library_id),
+                    request,
+                    "question",
+                    _("New question from %(library)s: %(what)s") % {"library": request.requester.name, "what": request},
+                )
+            return request
+        request.unfilled_reason = _("No member library shares an information-services agreement with yours.")
+        request.rota, request.rota_position = [], 0
+    elif start:
         request.rota = lending_list(record=request.record, requester=request.requester)
         request.rota_position = 0
     while request.rota_position < len(request.rota):
@@ -283,8 +290,7 @@ def _pass_over(request: IllRequest, by, note: str) -> IllRequest:
 @transaction.atomic
 def ill_request_approve(*, request: IllRequest, by, note: str = "") -> IllRequest:
     request = _lock(request)
-    _as_requester(by, request)
-    _require_state(request, [State.AWAITING_APPROVAL], _("approve"))
+    _require(request, "approve", by)
     _event(request, "approve", request.state, by, note, request.requester_id)
     return _route(request, by)
 
@@ -292,8 +298,7 @@ def ill_request_approve(*, request: IllRequest, by, note: str = "") -> IllReques
 @transaction.atomic
 def ill_request_fill_locally(*, request: IllRequest, by, note: str = "") -> IllRequest:
     request = _lock(request)
-    _as_requester(by, request)
-    _require_state(request, [State.AWAITING_APPROVAL], _("fill locally"))
+    _require(request, "fill_locally", by)
     from_state, request.state = request.state, State.CANCELLED
     request.save()
     _event(request, "fill_locally", from_state, by, note or _("Filled from our own collection."), request.requester_id)
@@ -310,8 +315,7 @@ def ill_request_fill_locally(*, request: IllRequest, by, note: str = "") -> IllR
 def ill_request_choose_lender(*, request: IllRequest, lender: Library, by) -> IllRequest:
     """The requesting librarian picks the lender by hand (it goes first on the list)."""
     request = _lock(request)
-    _as_requester(by, request)
-    _require_state(request, [State.AWAITING_APPROVAL, State.SENT, State.UNFILLED], _("choose a lender for"))
+    _require(request, "choose_lender", by)
     if lender.pk == request.requester_id:
         raise ValidationError(_("A library cannot lend to itself."))
     if ill_terms(lender=lender, borrower=request.requester) is None:
@@ -329,8 +333,7 @@ def ill_request_choose_lender(*, request: IllRequest, lender: Library, by) -> Il
 def ill_request_will_supply(*, request: IllRequest, by, holding: Holding | None = None, note: str = "") -> IllRequest:
     """The lender promises a copy. Row locks on the copies make two promises of one copy impossible."""
     request = _lock(request)
-    _as_lender(by, request)
-    _require_state(request, [State.SENT], _("accept"))
+    _require(request, "will_supply", by)
     if request.service == Service.LOAN:
         copies = Holding.objects.select_for_update().filter(
             library_id=request.lender_id, record_id=request.record_id, status=HoldingStatus.AVAILABLE, ill_allowed=True
@@ -359,10 +362,9 @@ def ill_request_will_supply(*, request: IllRequest, by, holding: Holding | None 
 
 
 @transaction.atomic
-def ill_request_set_condition(*, request: IllRequest, by, condition: str) -> IllRequest:
+def ill_request_set_condition(*, request: IllRequest, by, condition: str = "") -> IllRequest:
     request = _lock(request)
-    _as_lender(by, request)
-    _require_state(request, [State.SENT], _("set a condition on"))
+    _require(request, "set_condition", by)
     if not condition.strip():
         raise ValidationError({"condition": _("Write the condition.")})
     from_state, request.state, request.condition = request.state, State.CONDITIONAL, condition
@@ -380,8 +382,7 @@ def ill_request_set_condition(*, request: IllRequest, by, condition: str) -> Ill
 @transaction.atomic
 def ill_request_answer_condition(*, request: IllRequest, by, accept: bool, note: str = "") -> IllRequest:
     request = _lock(request)
-    _as_requester(by, request)
-    _require_state(request, [State.CONDITIONAL], _("answer the condition of"))
+    _require(request, "accept_condition" if accept else "refuse_condition", by)
     if accept:
         request.state = State.SENT
         request.save()
@@ -401,8 +402,7 @@ def ill_request_answer_condition(*, request: IllRequest, by, accept: bool, note:
 @transaction.atomic
 def ill_request_decline(*, request: IllRequest, by, reason: str = "") -> IllRequest:
     request = _lock(request)
-    _as_lender(by, request)
-    _require_state(request, [State.SENT, State.WILL_SUPPLY], _("decline"))
+    _require(request, "decline", by)
     declined_by = request.lender_id
     request.state = State.SENT
     _event(request, "decline", State.SENT, by, reason, declined_by)
@@ -426,10 +426,7 @@ def ill_request_pass_over_silent(*, now=None) -> int:
 @transaction.atomic
 def ill_request_ship(*, request: IllRequest, by, due_on: date | None = None, note: str = "") -> IllRequest:
     request = _lock(request)
-    _as_lender(by, request)
-    _require_state(request, [State.WILL_SUPPLY], _("ship"))
-    if request.service != Service.LOAN:
-        raise ValidationError(_("Copies and answers are delivered, not shipped."))
+    _require(request, "ship", by)
     today = timezone.localdate()
     due_on = due_on or today + timedelta(days=request.loan_days or ConsortiumSettings.load().default_loan_days)
     if due_on <= today:
@@ -456,10 +453,9 @@ def ill_request_ship(*, request: IllRequest, by, due_on: date | None = None, not
 # --- the requesting library ------------------------------------------------------------------------------
 
 
-def _requester_step(request, by, *, allowed, to_state, action, label, note="", reader_message=None, **fields):
+def _requester_step(request, by, *, to_state, action, note="", reader_message=None, **fields):
     request = _lock(request)
-    _as_requester(by, request)
-    _require_state(request, allowed, label)
+    _require(request, action, by)
     from_state = request.state
     request.state = to_state
     for name, value in fields.items():
@@ -476,10 +472,8 @@ def ill_request_receive(*, request: IllRequest, by, note: str = "") -> IllReques
     return _requester_step(
         request,
         by,
-        allowed=[State.SHIPPED],
         to_state=State.RECEIVED,
         action="receive",
-        label=_("receive"),
         note=note,
         received_at=timezone.now(),
         reader_message=_("%(what)s is ready for pick-up at your school library."),
@@ -488,9 +482,7 @@ def ill_request_receive(*, request: IllRequest, by, note: str = "") -> IllReques
 
 @transaction.atomic
 def ill_request_hand_out(*, request: IllRequest, by, note: str = "") -> IllRequest:
-    return _requester_step(
-        request, by, allowed=[State.RECEIVED], to_state=State.ON_LOAN, action="hand_out", label=_("hand out"), note=note
-    )
+    return _requester_step(request, by, to_state=State.ON_LOAN, action="hand_out", note=note)
 
 
 @transaction.atomic
@@ -498,10 +490,8 @@ def ill_request_reader_return(*, request: IllRequest, by, note: str = "") -> Ill
     return _requester_step(
         request,
         by,
-        allowed=[State.ON_LOAN],
         to_state=State.RETURNED_BY_READER,
         action="reader_return",
-        label=_("take back"),
         note=note,
     )
 
@@ -511,10 +501,8 @@ def ill_request_ship_back(*, request: IllRequest, by, note: str = "") -> IllRequ
     request = _requester_step(
         request,
         by,
-        allowed=[State.RECEIVED, State.RETURNED_BY_READER],
         to_state=State.SHIPPED_BACK,
         action="ship_back",
-        label=_("ship back"),
         note=note,
     )
     _notify(
@@ -529,8 +517,7 @@ def ill_request_ship_back(*, request: IllRequest, by, note: str = "") -> IllRequ
 @transaction.atomic
 def ill_request_check_in(*, request: IllRequest, by, note: str = "") -> IllRequest:
     request = _lock(request)
-    _as_lender(by, request)
-    _require_state(request, [State.SHIPPED_BACK], _("check in"))
+    _require(request, "check_in", by)
     _release_copy(request)
     from_state = request.state
     request.state, request.completed_at, request.is_overdue, request.renewal_requested = (
@@ -548,9 +535,7 @@ def ill_request_check_in(*, request: IllRequest, by, note: str = "") -> IllReque
 def ill_request_cancel(*, request: IllRequest, by, note: str = "") -> IllRequest:
     """The reader or her library withdraws the request before the copy is on its way."""
     request = _lock(request)
-    if request.reader_id is None or policy.person(by) is None or by.pk != request.reader_id:
-        _as_requester(by, request)
-    _require_state(request, [State.AWAITING_APPROVAL, State.SENT, State.CONDITIONAL, State.WILL_SUPPLY], _("cancel"))
+    _require(request, "cancel", by)
     from_state, request.state = request.state, State.CANCELLED
     request.save()
     _event(request, "cancel", from_state, by, note, request.requester_id)
@@ -567,8 +552,7 @@ def ill_request_cancel(*, request: IllRequest, by, note: str = "") -> IllRequest
 @transaction.atomic
 def ill_request_mark_lost(*, request: IllRequest, by, damaged: bool = False, note: str = "") -> IllRequest:
     request = _lock(request)
-    _as_lender(by, request)
-    _require_state(request, OUT_WITH_BORROWER + [State.SHIPPED_BACK], _("mark lost or damaged"))
+    _require(request, "mark_damaged" if damaged else "mark_lost", by)
     if request.holding_id:
         Holding.objects.filter(pk=request.holding_id).update(
             status=HoldingStatus.MISSING, due_on=None, updated_at=timezone.now()
@@ -587,11 +571,7 @@ def ill_request_mark_lost(*, request: IllRequest, by, damaged: bool = False, not
 @transaction.atomic
 def ill_request_ask_renewal(*, request: IllRequest, by, note: str = "") -> IllRequest:
     request = _lock(request)
-    _as_requester(by, request)
-    if request.state not in OUT_WITH_BORROWER:
-        raise ValidationError(_("Only a copy that is still out can be renewed."))
-    if request.recalled_at:
-        raise ValidationError(_("The lender recalled this copy: it cannot be renewed."))
+    _require(request, "ask_renewal", by)
     request.renewal_requested = True
     request.save()
     _event(request, "ask_renewal", request.state, by, note, request.requester_id)
@@ -607,9 +587,7 @@ def ill_request_ask_renewal(*, request: IllRequest, by, note: str = "") -> IllRe
 @transaction.atomic
 def ill_request_answer_renewal(*, request: IllRequest, by, grant: bool, note: str = "") -> IllRequest:
     request = _lock(request)
-    _as_lender(by, request)
-    if not request.renewal_requested or request.state not in OUT_WITH_BORROWER:
-        raise ValidationError(_("No renewal is asked for this request."))
+    _require(request, "grant_renewal" if grant else "refuse_renewal", by)
     request.renewal_requested = False
     if grant:
         days = request.loan_days or ConsortiumSettings.load().default_loan_days
@@ -625,9 +603,7 @@ def ill_request_answer_renewal(*, request: IllRequest, by, grant: bool, note: st
 @transaction.atomic
 def ill_request_recall(*, request: IllRequest, by, note: str = "") -> IllRequest:
     request = _lock(request)
-    _as_lender(by, request)
-    if request.state not in OUT_WITH_BORROWER:
-        raise ValidationError(_("Only a copy that is out can be recalled."))
+    _require(request, "recall", by)
     request.recalled_at = timezone.now()
     request.renewal_requested = False
     request.due_on = min(request.due_on or timezone.localdate(), timezone.localdate() + timedelta(days=3))
@@ -697,23 +673,14 @@ def _check_attachment(upload) -> None:
 def ill_request_deliver(*, request: IllRequest, by, attachment=None, answer: str = "", note: str = "") -> IllRequest:
     """Deliver a copy (a PDF or image of the pages) or the answer to a question."""
     request = _lock(request)
+    _require(request, "deliver", by)
     if request.service == Service.REFERENCE:
-        _require_state(request, [State.SENT], _("answer"))
-        if not policy.staff_library_ids(by) or policy.is_api_key(by) and not by.can_write:
-            raise PermissionDenied(_("Only member librarians answer questions."))
         if not answer.strip():
             raise ValidationError({"answer": _("Write the answer.")})
-        answering = next(iter(policy.staff_library_ids(by)))
-        if answering == request.requester_id:
-            raise ValidationError(_("The question is for the other libraries of the network."))
-        request.lender_id = answering
+        request.lender_id = policy.answering_library_id(by, request)
         request.answer = answer
         from_state, request.state = request.state, State.ANSWERED
     else:
-        _as_lender(by, request)
-        _require_state(request, [State.WILL_SUPPLY], _("deliver"))
-        if request.service != Service.COPY:
-            raise ValidationError(_("A loan is shipped, not delivered."))
         _check_attachment(attachment)
         request.attachment.save(attachment.name, attachment, save=False)
         from_state, request.state = request.state, State.DELIVERED
@@ -732,13 +699,57 @@ def ill_request_deliver(*, request: IllRequest, by, attachment=None, answer: str
 @transaction.atomic
 def ill_request_complete(*, request: IllRequest, by, note: str = "") -> IllRequest:
     request = _lock(request)
-    if not (request.reader_id and policy.person(by) is not None and by.pk == request.reader_id):
-        _as_requester(by, request)
-    _require_state(request, [State.DELIVERED, State.ANSWERED], _("complete"))
+    _require(request, "complete", by)
     from_state, request.state, request.completed_at = request.state, State.COMPLETED, timezone.now()
     request.save()
     _event(request, "complete", from_state, by, note, request.requester_id)
     return request
+
+
+def _reader_traces(request: IllRequest) -> list[str]:
+    """What would identify the reader in text: her names and username, and her own words on the request."""
+    traces = [request.notes.strip(), request.question.strip()]
+    reader = request.reader
+    if reader is not None:
+        traces += [reader.get_full_name().strip(), reader.first_name.strip(), reader.last_name.strip(), reader.username]
+    return sorted({t for t in traces if len(t) >= 3}, key=len, reverse=True)
+
+
+def _scrub(text: str, traces: list[str]) -> str:
+    for trace in traces:
+        text = text.replace(trace, "(…)")
+    return text
+
+
+def anonymise_request(request: IllRequest) -> None:
+    """Remove every copy of the reader's identity and words from one finished request: the link to her, her
+    notes and question, the events she made or that quote her, every notification about the request (in-app
+    messages quote her name and words) and the delivered file (made for her; its name may carry her name)."""
+    request = IllRequest.objects.select_for_update(of=("self",)).select_related("reader").get(pk=request.pk)
+    traces = _reader_traces(request)
+    reader_id = request.reader_id
+    # The history keeps its shape (who acted for which library, when, from which state to which) but no free
+    # text: notes and messages may quote the reader in ways no search for her name would find.
+    for event in IllEvent.objects.filter(request=request):
+        if reader_id is not None and event.actor_id == reader_id:
+            event.actor, event.actor_label = None, "(reader)"
+        event.note = ""
+        event.actor_label = _scrub(event.actor_label, traces)
+        event.save(update_fields=["actor", "actor_label", "note"])
+    Notification.objects.filter(request=request).delete()
+    if request.attachment:
+        storage, file_name = request.attachment.storage, request.attachment.name
+        transaction.on_commit(lambda: storage.delete(file_name))
+    fields = {"reader": None, "reader_anonymised": True, "notes": "", "attachment": ""}
+    if reader_id is not None or request.created_by_id is None:
+        fields["question"] = ""
+    if reader_id is not None and request.created_by_id == reader_id:
+        fields["created_by"] = None
+    if reader_id is not None:
+        fields["answer"] = fields["condition"] = ""  # written for her, may quote her
+    for field in ("unfilled_reason", "pages"):
+        fields[field] = _scrub(getattr(request, field), traces)
+    IllRequest.objects.filter(pk=request.pk).update(**fields)
 
 
 def anonymise_requests(*, today: date | None = None) -> int:
@@ -751,26 +762,20 @@ def anonymise_requests(*, today: date | None = None) -> int:
     count = 0
     for request in done:
         with transaction.atomic():
-            IllRequest.objects.filter(pk=request.pk).update(reader=None, reader_anonymised=True, notes="")
-            Notification.objects.filter(request=request, user_id=request.reader_id).delete()
-            IllEvent.objects.filter(request=request, actor_id=request.reader_id).update(
-                actor=None, actor_label="(reader)"
-            )
+            anonymise_request(request)
             count += 1
     return count
 
 
 @transaction.atomic
-def ill_request_message(*, request: IllRequest, by, note: str) -> IllRequest:
+def ill_request_message(*, request: IllRequest, by, note: str = "") -> IllRequest:
     """A note between the two libraries' librarians; the state does not change."""
     request = _lock(request)
-    sides = {request.requester_id, request.lender_id} - {None}
-    mine = policy.staff_library_ids(by) & sides
-    if not mine:
-        raise PermissionDenied(_("Only the librarians of the two libraries exchange notes on a request."))
+    side = _require(request, "message", by)
     if not note.strip():
         raise ValidationError({"note": _("Write the message.")})
-    library_id = next(iter(mine))
+    sides = {request.requester_id, request.lender_id}
+    library_id = request.requester_id if side == "requester" else request.lender_id
     _event(request, "message", request.state, by, note, library_id)
     for other in sides - {library_id}:
         _notify(
@@ -783,8 +788,7 @@ def ill_request_message(*, request: IllRequest, by, note: str) -> IllRequest:
 def ill_request_suggest_purchase(*, request: IllRequest, by, note: str = "") -> IllRequest:
     """No school could lend it: the requesting librarian puts the title on the list of purchase suggestions."""
     request = _lock(request)
-    _as_requester(by, request)
-    _require_state(request, [State.UNFILLED], _("suggest for purchase"))
+    _require(request, "suggest_purchase", by)
     request.suggest_purchase = True
     request.save()
     _event(request, "suggest_purchase", request.state, by, note, request.requester_id)

@@ -1,11 +1,9 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,93 +12,14 @@ from django.views.generic import ListView
 
 from agreements.models import Agreement
 from catalog.models import Record
-from consortium import policy
+from consortium import csvwriter, policy
+from consortium.files import serve_upload
 from consortium.models import Library
 
-from . import services, statistics
-from .choices import FINAL, OUT_WITH_BORROWER, State
+from . import services, statistics, transitions
+from .choices import FINAL, State
 from .forms import RequestForm, TransitionForm
 from .models import IllRequest, Notification
-
-# Transition name -> (service function, keyword arguments taken from the form)
-TRANSITIONS = {
-    "approve": (services.ill_request_approve, ["note"]),
-    "fill_locally": (services.ill_request_fill_locally, ["note"]),
-    "will_supply": (services.ill_request_will_supply, ["note"]),
-    "set_condition": (services.ill_request_set_condition, ["condition"]),
-    "accept_condition": (lambda **kw: services.ill_request_answer_condition(accept=True, **kw), ["note"]),
-    "refuse_condition": (lambda **kw: services.ill_request_answer_condition(accept=False, **kw), ["note"]),
-    "decline": (services.ill_request_decline, ["reason"]),
-    "ship": (services.ill_request_ship, ["due_on", "note"]),
-    "receive": (services.ill_request_receive, ["note"]),
-    "hand_out": (services.ill_request_hand_out, ["note"]),
-    "reader_return": (services.ill_request_reader_return, ["note"]),
-    "ship_back": (services.ill_request_ship_back, ["note"]),
-    "check_in": (services.ill_request_check_in, ["note"]),
-    "cancel": (services.ill_request_cancel, ["note"]),
-    "ask_renewal": (services.ill_request_ask_renewal, ["note"]),
-    "grant_renewal": (lambda **kw: services.ill_request_answer_renewal(grant=True, **kw), ["note"]),
-    "refuse_renewal": (lambda **kw: services.ill_request_answer_renewal(grant=False, **kw), ["note"]),
-    "recall": (services.ill_request_recall, ["note"]),
-    "deliver": (services.ill_request_deliver, ["attachment", "answer", "note"]),
-    "complete": (services.ill_request_complete, ["note"]),
-    "mark_lost": (services.ill_request_mark_lost, ["note"]),
-    "mark_damaged": (lambda **kw: services.ill_request_mark_lost(damaged=True, **kw), ["note"]),
-    "message": (services.ill_request_message, ["note"]),
-    "suggest_purchase": (services.ill_request_suggest_purchase, ["note"]),
-}
-
-
-def available_actions(request: IllRequest, user) -> list[str]:
-    """The buttons to show: what this person may do next (the services still check everything)."""
-    as_requester = policy.is_librarian_of(user, request.requester_id)
-    as_lender = request.lender_id is not None and policy.is_librarian_of(user, request.lender_id)
-    is_reader = request.reader_id is not None and request.reader_id == getattr(user, "pk", None)
-    state = request.state
-    actions = []
-    if as_requester:
-        actions += {
-            State.AWAITING_APPROVAL: ["approve", "fill_locally"],
-            State.CONDITIONAL: ["accept_condition", "refuse_condition"],
-            State.SHIPPED: ["receive"],
-            State.RECEIVED: ["hand_out", "ship_back"],
-            State.ON_LOAN: ["reader_return"],
-            State.RETURNED_BY_READER: ["ship_back"],
-            State.DELIVERED: ["complete"],
-            State.ANSWERED: ["complete"],
-        }.get(state, [])
-        if state in OUT_WITH_BORROWER and not request.renewal_requested and not request.recalled_at:
-            actions.append("ask_renewal")
-        if state == State.UNFILLED and not request.suggest_purchase:
-            actions.append("suggest_purchase")
-    if as_lender:
-        actions += {
-            State.SENT: ["will_supply", "set_condition", "decline"],
-            State.WILL_SUPPLY: ["deliver" if request.service == "copy" else "ship", "decline"],
-            State.SHIPPED_BACK: ["check_in"],
-        }.get(state, [])
-        if state in OUT_WITH_BORROWER:
-            actions += (["grant_renewal", "refuse_renewal"] if request.renewal_requested else []) + ["recall"]
-            actions += ["mark_lost", "mark_damaged"]
-    if (
-        request.service == "reference"
-        and state == State.SENT
-        and policy.staff_library_ids(user)
-        and request.requester_id not in policy.staff_library_ids(user)
-    ):
-        actions.append("deliver")
-    if (as_requester or is_reader) and state in (
-        State.AWAITING_APPROVAL,
-        State.SENT,
-        State.CONDITIONAL,
-        State.WILL_SUPPLY,
-    ):
-        actions.append("cancel")
-    if is_reader and state in (State.DELIVERED, State.ANSWERED):
-        actions.append("complete")
-    if (as_requester or as_lender) and request.lender_id:
-        actions.append("message")
-    return list(dict.fromkeys(actions))
 
 
 class RequestListView(LoginRequiredMixin, ListView):
@@ -186,12 +105,16 @@ class RequestDetailView(LoginRequiredMixin, View):
             self.template_name,
             {
                 "ill": ill,
-                "actions": available_actions(ill, request.user),
+                "actions": transitions.available_actions(ill, request.user),
                 "form": TransitionForm(),
                 "events": ill.events.select_related("library"),
                 "can_see_reader": policy.is_staff_of(request.user, ill.requester_id)
                 or ill.reader_id == request.user.pk,
-                "agreement": Agreement.objects.filter(pk=ill.agreement_ref).first() if ill.agreement_ref else None,
+                "agreement": (
+                    Agreement.objects.visible_to(request.user).filter(pk=ill.agreement_ref).first()
+                    if ill.agreement_ref
+                    else None
+                ),
             },
         )
 
@@ -201,40 +124,27 @@ class RequestTransitionView(LoginRequiredMixin, View):
 
     def post(self, request, pk, action):
         ill = get_object_or_404(IllRequest.objects.visible_to(request.user), pk=pk)
-        if action not in TRANSITIONS:
+        if action not in transitions.PUBLIC_ACTIONS:
             raise Http404
-        function, fields = TRANSITIONS[action]
         form = TransitionForm(request.POST, request.FILES)
         if not form.is_valid():
             messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
             return redirect(ill)
-        kwargs = {name: form.cleaned_data[name] for name in fields if form.cleaned_data.get(name) not in (None, "")}
-        if action == "ship" and "due_on" not in kwargs:
-            kwargs["due_on"] = None
         try:
-            function(request=ill, by=request.user, **kwargs)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            transitions.run(action, request=ill, by=request.user, data=form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
         else:
             messages.success(request, _("Done."))
         return redirect(ill)
 
 
 class RequestAttachmentView(LoginRequiredMixin, View):
-    """The delivered file: only the requesting school's staff and the reader."""
+    """The delivered file: for those who see the request (its two libraries and the reader)."""
 
     def get(self, request, pk):
-        ill = get_object_or_404(IllRequest.objects.visible_to(request.user), pk=pk)
-        allowed = (
-            policy.is_staff_of(request.user, ill.requester_id)
-            or ill.reader_id == request.user.pk
-            or policy.is_staff_of(request.user, ill.lender_id or 0)
-        )
-        if not ill.attachment or not allowed:
-            raise Http404
-        return FileResponse(
-            ill.attachment.open("rb"), as_attachment=True, filename=ill.attachment.name.rsplit("/", 1)[-1]
-        )
+        ill = get_object_or_404(IllRequest.objects.visible_to(request.user).exclude(attachment=""), pk=pk)
+        return serve_upload(request, ill.attachment.name)
 
 
 class DeskView(LoginRequiredMixin, View):
@@ -282,11 +192,11 @@ class NotificationListView(LoginRequiredMixin, View):
     template_name = "loans/notification_list.html"
 
     def get(self, request):
-        notices = Notification.objects.filter(user=request.user).select_related("request")[:100]
+        notices = Notification.objects.visible_to(request.user).select_related("request")[:100]
         return render(request, self.template_name, {"notices": notices})
 
     def post(self, request):
-        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        Notification.objects.visible_to(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("loans:notification_list")
 
 
@@ -303,7 +213,7 @@ class StatisticsView(LoginRequiredMixin, View):
         if request.GET.get("format") == "csv":
             response = HttpResponse(content_type="text/csv")
             response["Content-Disposition"] = 'attachment; filename="silang-ill-statistics.csv"'
-            writer = csv.writer(response)
+            writer = csvwriter.writer(response)
             writer.writerow(["month", "library", "requested", "filled", "lent", "borrowed"])
             for row in figures["monthly"]:
                 writer.writerow(

@@ -77,7 +77,7 @@ def ill_agreement(db):
         agreement = Agreement.objects.create(
             number=f"PKS/TEST/{Agreement.objects.count() + 1:03d}",
             title="Perjanjian pinjam antarperpustakaan",
-            forms=[Form.ILL],
+            forms=terms.pop("forms", [Form.ILL]),
             status=Status.ACTIVE,
             start_on=terms.pop("start_on", today - timedelta(days=30)),
             end_on=terms.pop("end_on", today + timedelta(days=365)),

@@ -17,7 +17,9 @@ class AgreementViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
     ordering = ["-id"]
 
     def get_queryset(self):
-        return Agreement.objects.prefetch_related("parties__library", "responsibilities__party__library")
+        return Agreement.objects.visible_to(self.request.user).prefetch_related(
+            "parties__library", "responsibilities__party__library"
+        )
 
     def _save(self, serializer, agreement=None):
         data = dict(serializer.validated_data)

@@ -20,9 +20,13 @@ from ..forms import HoldingForm, ImportUploadForm, MergeForm
 from ..models import ExportJob, Holding, ImportJob, MatchReview, Record
 
 
-def _library_for_staff(request, code) -> Library:
+def _library_for_staff(request, code, *, write: bool = True) -> Library:
+    """The library whose catalog pages these are; reading needs its staff, writing its librarians (an
+    acting library: a suspended one reads but does not act)."""
     library = get_object_or_404(Library.objects.visible_to(request.user), code=code)
-    if not policy.can_manage_holdings(request.user, library):
+    if write and not policy.can_manage_holdings(request.user, library):
+        raise PermissionDenied(_("Only this library's librarians may manage its catalog."))
+    if not write and not (policy.is_coordinator(request.user) or policy.is_staff_of(request.user, library)):
         raise PermissionDenied(_("Only this library's librarians may manage its catalog."))
     return library
 
@@ -40,7 +44,7 @@ class HoldingListView(LoginRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.library = _library_for_staff(self.request, self.kwargs["code"])
+        self.library = _library_for_staff(self.request, self.kwargs["code"], write=False)
         holdings = Holding.objects.filter(library=self.library).select_related("record").order_by("-updated_at")
         query = self.request.GET.get("q", "").strip()[:200]
         if query:
@@ -130,11 +134,15 @@ class ImportListView(LoginRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.library = _library_for_staff(request, kwargs["code"])
+        self.library = _library_for_staff(request, kwargs["code"], write=request.method != "GET")
         return super().dispatch(request, *args, **kwargs)
 
     def render_page(self, form, status=200):
-        jobs = ImportJob.objects.filter(library=self.library).select_related("uploaded_by")[:30]
+        jobs = (
+            ImportJob.objects.visible_to(self.request.user)
+            .filter(library=self.library)
+            .select_related("uploaded_by")[:30]
+        )
         return render(
             self.request, self.template_name, {"library": self.library, "form": form, "jobs": jobs}, status=status
         )
@@ -157,9 +165,7 @@ class ImportDetailView(LoginRequiredMixin, View):
     template_name = "catalog/import_detail.html"
 
     def get(self, request, pk):
-        job = get_object_or_404(ImportJob.objects.select_related("library"), pk=pk)
-        if not policy.can_manage_holdings(request.user, job.library):
-            raise PermissionDenied(_("Only this library's librarians may see its imports."))
+        job = get_object_or_404(ImportJob.objects.visible_to(request.user).select_related("library"), pk=pk)
         if job.status == ImportStatus.RUNNING and jobs.recover_interrupted():
             job.refresh_from_db()  # its worker was gone: the page says so instead of "running" forever
         percent = int(100 * job.processed / job.total) if job.total else 0

@@ -7,7 +7,8 @@ from loans.models import IllEvent, IllRequest
 
 
 class IllEventSerializer(serializers.ModelSerializer):
-    library = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # Null for the network's own steps (a question sent to every library, a timeout).
+    library = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = IllEvent
@@ -17,8 +18,8 @@ class IllEventSerializer(serializers.ModelSerializer):
 
 class IllRequestSerializer(serializers.ModelSerializer):
     requester = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    lender = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    holding = serializers.SlugRelatedField(slug_field="barcode", read_only=True)
+    lender = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    holding = serializers.SlugRelatedField(slug_field="barcode", read_only=True, allow_null=True)
     lender_status = serializers.CharField(source="lender_label", read_only=True)
     events = IllEventSerializer(many=True, read_only=True)
 

@@ -5,10 +5,9 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from consortium.api.permissions import ReadOnlyKeyCannotWrite
-from loans import services
+from loans import services, transitions
 from loans.filtersets import IllRequestFilterSet
 from loans.models import IllRequest
-from loans.views import TRANSITIONS
 
 from .serializers import IllRequestCreateSerializer, IllRequestSerializer, TransitionSerializer
 
@@ -45,11 +44,9 @@ class IllRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def _transition(self, request, name):
         ill = self.get_object()
-        function, fields = TRANSITIONS[name]
         incoming = TransitionSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        kwargs = {key: value for key, value in incoming.validated_data.items() if key in fields and value not in ("",)}
-        result = function(request=ill, by=request.user, **kwargs)
+        result = transitions.run(name, request=ill, by=request.user, data=incoming.validated_data)
         return Response(IllRequestSerializer(result).data)
 
 
@@ -62,5 +59,5 @@ def _make_action(name):
     return action(detail=True, methods=["post"], url_path=name.replace("_", "-"))(handler)
 
 
-for _name in TRANSITIONS:
+for _name in transitions.PUBLIC_ACTIONS:
     setattr(IllRequestViewSet, _name, _make_action(_name))

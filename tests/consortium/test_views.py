@@ -1,4 +1,5 @@
 import pytest
+from django.http import HttpRequest
 from django.urls import reverse
 
 from consortium.models import Library
@@ -178,7 +179,8 @@ def test_login_logout_and_password_change(client, librarian):
     )
     assert response.status_code == 302
     client.post(reverse("logout"))
-    assert client.login(username="rosmawati", password="Perpustakaan-2026!")
+    # django-axes throttles logins by address, so authenticate() needs the request.
+    assert client.login(request=HttpRequest(), username="rosmawati", password="Perpustakaan-2026!")
 
 
 def test_wrong_password_shows_an_error(client, librarian):

@@ -40,5 +40,7 @@ def book(school, lender_a, lender_b):
 
 @pytest.fixture(autouse=True)
 def network_agreement(ill_agreement, school, lender_a, lender_b):
-    """Every test school shares an active interlibrary-loan agreement (real once agreements exist)."""
-    return ill_agreement(school, lender_a, lender_b, loan_days=14)
+    """Every test school shares an active agreement on interlibrary loan and information services."""
+    from agreements.choices import Form
+
+    return ill_agreement(school, lender_a, lender_b, loan_days=14, forms=[Form.ILL, Form.INFORMATION])
