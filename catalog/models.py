@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from consortium.models import Library
 
 from .choices import Acquisition, HoldingStatus, ImportStatus, MaterialType, ReviewStatus, SourceFormat
-from .querysets import ImportJobQuerySet
+from .querysets import ExportJobQuerySet, ImportJobQuerySet
 
 
 class Record(models.Model):
@@ -276,6 +276,8 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("export job")

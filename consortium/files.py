@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404
 OWNERS = [
     ("loans.IllRequest", "attachment"),
     ("catalog.ImportJob", "file"),
+    ("catalog.ExportJob", "file"),
     ("agreements.Signature", "paper"),
 ]
 

@@ -229,14 +229,6 @@ def can_export_catalog(actor) -> bool:
     return not is_api_key(actor) and bool(getattr(person(actor), "is_authenticated", False))
 
 
-def can_download_export(actor, job) -> bool:
-    """An export's file is its requester's (and coordinators')."""
-    someone = person(actor)
-    return bool(getattr(someone, "is_authenticated", False)) and (
-        job.requested_by_id == someone.pk or is_coordinator(actor)
-    )
-
-
 # --- interlibrary loan -----------------------------------------------------------------------------
 # Visibility: loans.querysets.IllRequestQuerySet.visible_to (reader: her own; staff: their library's,
 # as requester or lender; coordinators: statistics only). Acting: each transition in loans.services asks

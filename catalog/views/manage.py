@@ -215,10 +215,7 @@ class ExportDetailView(LoginRequiredMixin, View):
     template_name = "catalog/export_detail.html"
 
     def get_job(self, request, pk) -> ExportJob:
-        job = get_object_or_404(ExportJob.objects.select_related("library"), pk=pk)
-        if not policy.can_download_export(request.user, job):
-            raise Http404
-        return job
+        return get_object_or_404(ExportJob.objects.visible_to(request.user).select_related("library"), pk=pk)
 
     def get(self, request, pk):
         job = self.get_job(request, pk)
