@@ -130,3 +130,44 @@ def availability(records, *, school_id: int | None = None) -> dict[int, dict]:
             "at_my_school": school_id in (record.available_library_ids or []) if school_id else False,
         }
     return result
+
+
+# --- the principal's report ---------------------------------------------------------------------------------
+
+
+def cooperation_report(*, library: Library, year: int) -> dict:
+    """One year of the school library's cooperation, counted for the principal (no reader is named)."""
+    from agreements.choices import Status
+    from agreements.models import Agreement
+    from loans.models import IllRequest
+
+    from .models import Answer, Event, Partner, ReadingList, Registration
+
+    donations = Holding.objects.filter(
+        library=library, date_added__year=year, acquisition__startswith="donation"
+    ).count()
+    approved = Booking.objects.filter(status=BookingStatus.APPROVED, period__startswith__year=year)
+    given_bookings = list(approved.filter(facility__library=library).exclude(library=library))
+    received_bookings = list(approved.filter(library=library).exclude(facility__library=library))
+    partners = Partner.objects.filter(library=library)
+    return {
+        "loans_given": IllRequest.objects.filter(lender=library, shipped_at__year=year).count(),
+        "loans_received": IllRequest.objects.filter(requester=library, shipped_at__year=year).count(),
+        "requests_made": IllRequest.objects.filter(requester=library, created_at__year=year).count(),
+        "agreements": list(
+            Agreement.objects.filter(parties__library=library, status=Status.ACTIVE).distinct().order_by("number")
+        ),
+        "donations": donations,
+        "partners": partners.count(),
+        "partner_books": sum(partners.values_list("books_donated", flat=True)),
+        "events_hosted": Event.objects.filter(organiser=library, starts_at__year=year).count(),
+        "staff_attended": Registration.objects.filter(
+            library=library, attended=True, event__starts_at__year=year
+        ).count(),
+        "answers_given": Answer.objects.filter(library=library, created_at__year=year).count(),
+        "bookings_given": len(given_bookings),
+        "hours_given": sum(b.hours for b in given_bookings),
+        "bookings_received": len(received_bookings),
+        "hours_received": sum(b.hours for b in received_bookings),
+        "reading_lists": ReadingList.objects.filter(library=library, created_at__year=year).count(),
+    }

@@ -90,6 +90,11 @@ class Facility(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("network:facility_detail", args=[self.pk])
 
+    @property
+    def open_day_names(self) -> list[str]:
+        names = dict(WEEKDAYS)
+        return [str(names[day]) for day in sorted(self.open_days)]
+
 
 class Booking(models.Model):
     """A slot (or one seat of a licence) booked by a member school; the owner approves or declines it."""
