@@ -58,3 +58,17 @@ def licence(school, facilities_agreement):
     return Facility.objects.create(
         library=school, name="Lisensi e-journal", kind=FacilityKind.LICENCE, seats=2, agreement=facilities_agreement
     )
+
+
+@pytest.fixture
+def teacher(school):
+    from tests.factories import make_teacher
+
+    return make_teacher(school, username="bu_sari", first_name="Sari", last_name="Nainggolan")
+
+
+@pytest.fixture
+def principal(school):
+    from tests.factories import make_principal
+
+    return make_principal(school, username="kepsek")

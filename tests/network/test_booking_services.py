@@ -20,7 +20,13 @@ pytestmark = pytest.mark.django_db
 
 def book(facility, library, by, day, start=9, end=11, **kwargs):
     return services.booking_create(
-        facility=facility, library=library, by=by, starts_at=at(day, start), ends_at=at(day, end), purpose="Kelas", **kwargs
+        facility=facility,
+        library=library,
+        by=by,
+        starts_at=at(day, start),
+        ends_at=at(day, end),
+        purpose="Kelas",
+        **kwargs,
     )
 
 
@@ -139,6 +145,11 @@ def test_owner_approves_and_booker_is_mailed(room, other_school, outsider, libra
 def test_missing_purpose_is_a_field_error(room, other_school, outsider, monday):
     with pytest.raises(ValidationError) as info:
         services.booking_create(
-            facility=room, library=other_school, by=outsider, starts_at=at(monday, 9), ends_at=at(monday, 10), purpose=" "
+            facility=room,
+            library=other_school,
+            by=outsider,
+            starts_at=at(monday, 9),
+            ends_at=at(monday, 10),
+            purpose=" ",
         )
     assert "purpose" in info.value.message_dict

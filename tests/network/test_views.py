@@ -1,0 +1,166 @@
+"""Pages: status codes for each persona, forms that turn service errors into messages, nothing answers 500."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from network import services
+from network.models import Booking, Event, Question, ReadingList
+
+from .conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user=None):
+    client = Client(raise_request_exception=True)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def test_network_pages_render_for_a_librarian(librarian, room, monday, other_school, outsider):
+    booking = services.booking_create(
+        facility=room, library=other_school, by=outsider, starts_at=at(monday, 9), ends_at=at(monday, 10), purpose="x"
+    )
+    client = client_for(librarian)
+    for name, args in [
+        ("network:home", []),
+        ("network:facility_list", []),
+        ("network:facility_detail", [room.pk]),
+        ("network:facility_edit", [room.pk]),
+        ("network:booking_list", []),
+        ("network:booking_detail", [booking.pk]),
+        ("network:school_calendar", ["SMAN1MDN"]),
+        ("network:usage", []),
+        ("network:event_list", []),
+        ("network:event_create", []),
+        ("network:guideline_list", []),
+        ("network:expertise_list", []),
+        ("network:question_list", []),
+        ("network:acquisitions", []),
+        ("network:subscription_list", []),
+        ("network:readinglist_list", []),
+        ("network:readinglist_create", []),
+        ("network:partner_list", ["SMAN1MDN"]),
+        ("network:report", ["SMAN1MDN"]),
+    ]:
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 200, name
+
+
+def test_pages_exist_in_english_too(librarian, room):
+    client = client_for(librarian)
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("network:facility_detail", args=[room.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert b"Calendar" in response.content
+    indonesian = client_for(librarian).get(reverse("network:facility_detail", args=[room.pk]))
+    assert "Kalender".encode() in indonesian.content
+
+
+def test_booking_form_books_and_redirects(room, outsider, other_school, monday):
+    response = client_for(outsider).post(
+        reverse("network:facility_detail", args=[room.pk]),
+        {"library": other_school.pk, "day": monday.isoformat(), "start": "09:00", "end": "10:30", "purpose": "Rapat"},
+    )
+    booking = Booking.objects.get()
+    assert response.status_code == 302 and response["Location"] == booking.get_absolute_url()
+
+
+def test_booking_form_shows_the_rule_that_failed(room, outsider, other_school, monday):
+    response = client_for(outsider).post(
+        reverse("network:facility_detail", args=[room.pk]),
+        {"library": other_school.pk, "day": monday.isoformat(), "start": "06:00", "end": "07:00", "purpose": "Rapat"},
+    )
+    assert response.status_code == 400
+    assert not Booking.objects.exists()
+    assert "07.30" in response.content.decode() or "07:30" in response.content.decode()
+
+
+def test_outsider_gets_404_for_another_schools_booking(room, librarian, school, monday):
+    from tests.factories import LibraryFactory, make_librarian
+
+    booking = services.booking_create(
+        facility=room, library=school, by=librarian, starts_at=at(monday, 9), ends_at=at(monday, 10), purpose="x"
+    )
+    stranger = make_librarian(LibraryFactory(code="SDX", npsn="10299999"), username="stranger")
+    assert client_for(stranger).get(booking.get_absolute_url()).status_code == 404
+    assert client_for(stranger).post(reverse("network:booking_action", args=[booking.pk, "cancel"])).status_code == 404
+
+
+def test_owner_approves_from_the_page(room, librarian, outsider, other_school, monday):
+    booking = services.booking_create(
+        facility=room, library=other_school, by=outsider, starts_at=at(monday, 9), ends_at=at(monday, 10), purpose="x"
+    )
+    client_for(outsider).post(reverse("network:booking_action", args=[booking.pk, "approve"]))
+    booking.refresh_from_db()
+    assert booking.status == "pending"  # the booker cannot approve its own booking
+    client_for(librarian).post(reverse("network:booking_action", args=[booking.pk, "approve"]))
+    booking.refresh_from_db()
+    assert booking.status == "approved"
+
+
+def test_anonymous_is_sent_to_login_for_facilities_but_reads_lists(room):
+    client = client_for()
+    assert client.get(reverse("network:facility_list")).status_code == 302
+    assert client.get(reverse("network:acquisitions")).status_code == 200
+    assert client.get(reverse("network:readinglist_list")).status_code == 200
+
+
+def test_student_cannot_offer_facilities_or_see_the_report(student):
+    client = client_for(student)
+    assert client.get(reverse("network:facility_create") + "?library=SMAN1MDN").status_code == 403
+    assert client.get(reverse("network:report", args=["SMAN1MDN"])).status_code == 404
+
+
+def test_principal_sees_the_one_page_report(principal, school):
+    response = client_for(principal).get(reverse("network:report", args=[school.code]))
+    assert response.status_code == 200
+    assert school.name in response.content.decode()
+
+
+def test_event_register_over_capacity_shows_a_message(librarian, outsider, coordinator):
+    event = services.event_save(
+        by=coordinator,
+        title="Pelatihan DDC",
+        place="Aula",
+        starts_at=timezone.now() + timedelta(days=3),
+        ends_at=timezone.now() + timedelta(days=3, hours=2),
+        capacity=1,
+    )
+    client_for(librarian).post(reverse("network:event_action", args=[event.pk, "register"]))
+    response = client_for(outsider).post(reverse("network:event_action", args=[event.pk, "register"]), follow=True)
+    assert event.registrations.count() == 1
+    assert "penuh" in response.content.decode()  # "The event is full", in Indonesian
+
+
+def test_question_page_search_finds_answers(librarian, outsider):
+    question = services.question_ask(by=librarian, title="Nomor panggil fiksi", area="ddc")
+    services.answer_post(question=question, by=outsider, body="Gunakan F atau 899.221 untuk sastra Indonesia.")
+    response = client_for(librarian).get(reverse("network:question_list") + "?q=899.221")
+    assert question.title in response.content.decode()
+    assert Question.objects.search("tidak-ada").count() == 0
+
+
+def test_reading_list_pages(teacher, school):
+    reading_list = services.reading_list_create(by=teacher, title="Sastra", class_name="XI IPA 2", subject="B. Ind")
+    client = client_for(teacher)
+    assert client.get(reading_list.get_absolute_url() + "?q=bumi").status_code == 200
+    assert client_for().get(reading_list.get_absolute_url()).status_code == 200
+    assert ReadingList.objects.count() == 1
+
+
+def test_event_detail_renders_for_organiser_after_start(coordinator):
+    event = Event.objects.create(
+        title="Rapat teknis",
+        place="Aula",
+        starts_at=timezone.now() - timedelta(hours=2),
+        ends_at=timezone.now() - timedelta(hours=1),
+        capacity=10,
+        created_by=coordinator,
+    )
+    response = client_for(coordinator).get(event.get_absolute_url())
+    assert response.status_code == 200
