@@ -20,6 +20,7 @@ from consortium.models import Library
 
 from . import certificates, selectors, services
 from .choices import BookingStatus, Expertise, FacilityKind, GuidelineCategory
+from .filtersets import FacilityFilterSet
 from .forms import (
     AnswerForm,
     AttendanceForm,
@@ -93,14 +94,8 @@ class NetworkHomeView(LoginRequiredMixin, View):
 
 class FacilityListView(LoginRequiredMixin, View):
     def get(self, request):
-        facilities = Facility.objects.visible_to(request.user).select_related("library", "agreement")
-        kind, code, q = request.GET.get("kind", ""), request.GET.get("library", ""), request.GET.get("q", "").strip()
-        if kind in FacilityKind.values:
-            facilities = facilities.filter(kind=kind)
-        if code:
-            facilities = facilities.filter(library__code__iexact=code)
-        if q:
-            facilities = facilities.filter(Q(name__icontains=q) | Q(description__icontains=q))
+        queryset = Facility.objects.visible_to(request.user).select_related("library", "agreement")
+        facilities = FacilityFilterSet(request.GET, queryset=queryset).qs
         staff = Library.objects.filter(pk__in=policy.staff_library_ids(request.user))
         return render(
             request,

@@ -72,3 +72,21 @@ def principal(school):
     from tests.factories import make_principal
 
     return make_principal(school, username="kepsek")
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    # Service messages are translated; these tests read the English wording (pages are checked in Indonesian).
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client

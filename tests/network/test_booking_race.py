@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import translation
 
 from network import services
 from network.models import Booking
@@ -20,6 +21,7 @@ def test_two_simultaneous_bookings_exactly_one_wins(room, other_school, outsider
     results: list[object] = []
 
     def attempt(library, user):
+        translation.activate("en")  # each thread has its own active language
         try:
             barrier.wait(timeout=10)
             results.append(
