@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
@@ -16,9 +18,29 @@ from ..choices import EventKind, Expertise, GuidelineCategory, Level
 from ..querysets import EventQuerySet, QuestionQuerySet
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files served only through a view that asks the policy: kept outside MEDIA_ROOT (never under /media/).
+
+    The place is read from settings.PRIVATE_FILES_ROOT at each use, not once at import."""
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_FILES_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+
+_private_storage = PrivateStorage()
+
+
 def private_storage() -> FileSystemStorage:
-    """Files served only through a view that asks the policy: kept outside MEDIA_ROOT (never under /media/)."""
-    return FileSystemStorage(location=settings.PRIVATE_FILES_ROOT, base_url=None)
+    return _private_storage
 
 
 class Event(models.Model):
