@@ -346,8 +346,10 @@ def can_manage_partners(actor, library: Library | int) -> bool:
 def can_see_partners(actor, library: Library | int) -> bool:
     """Partners' contacts stay inside the school: its staff, its principal, coordinators."""
     library_id = library if isinstance(library, int) else library.pk
-    return is_coordinator(actor) or is_staff_of(actor, library_id) or (
-        is_principal(actor) and school_id_of(actor) == library_id
+    return (
+        is_coordinator(actor)
+        or is_staff_of(actor, library_id)
+        or (is_principal(actor) and school_id_of(actor) == library_id)
     )
 
 

@@ -85,6 +85,10 @@ class NetworkHomeView(LoginRequiredMixin, View):
                 .filter(starts_at__gte=timezone.now())
                 .order_by("starts_at")[:3],
                 "can_read_network": policy.can_read_network(request.user),
+                "can_see_report": bool(school) and policy.can_see_cooperation_report(request.user, school),
+                "calendar_school": Library.objects.filter(
+                    pk=min(policy.library_ids_for(request.user), default=0)
+                ).first(),
             },
         )
 
@@ -340,6 +344,7 @@ def _network_reader(request):
 
 class EventListView(LoginRequiredMixin, View):
     def get(self, request):
+        _network_reader(request)
         events = (
             Event.objects.visible_to(request.user)
             .select_related("organiser")
@@ -390,6 +395,7 @@ class EventEditView(LoginRequiredMixin, View):
 
 class EventDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
+        _network_reader(request)
         event = get_object_or_404(Event.objects.visible_to(request.user).select_related("organiser"), pk=pk)
         registrations = list(event.registrations.select_related("user", "library"))
         mine = next((r for r in registrations if r.user_id == request.user.pk), None)

@@ -44,7 +44,7 @@ def titles(school, lender, ill_agreement):
     for n, (title, where) in enumerate(
         [("Laskar Pelangi", lender), ("Bumi Manusia", lender), ("Negeri 5 Menara", school)], start=1
     ):
-        record = Record.objects.create(title=title, authors=[{"name": "Penulis %d" % n, "role": "author"}], year=2010)
+        record = Record.objects.create(title=title, authors=[{"name": f"Penulis {n}", "role": "author"}], year=2010)
         Holding.objects.create(
             record=record, library=where, barcode=f"B-{n}", date_added=today - timedelta(days=n * 20)
         )

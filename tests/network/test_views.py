@@ -58,7 +58,7 @@ def test_pages_exist_in_english_too(librarian, room):
     response = client.get(reverse("network:facility_detail", args=[room.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert b"Calendar" in response.content
     indonesian = client_for(librarian).get(reverse("network:facility_detail", args=[room.pk]))
-    assert "Kalender".encode() in indonesian.content
+    assert b"Kalender" in indonesian.content
 
 
 def test_booking_form_books_and_redirects(room, outsider, other_school, monday):
@@ -164,3 +164,76 @@ def test_event_detail_renders_for_organiser_after_start(coordinator):
     )
     response = client_for(coordinator).get(event.get_absolute_url())
     assert response.status_code == 200
+
+
+def test_forms_create_through_the_pages(librarian, school, coordinator, settings, tmp_path, facilities_agreement):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from network.models import ExpertiseEntry, Facility, Guideline, Partner, Subscription
+
+    settings.PRIVATE_FILES_ROOT = tmp_path
+    client = client_for(librarian)
+    response = client.post(
+        reverse("network:facility_create") + "?library=SMAN1MDN",
+        {
+            "library_code": "SMAN1MDN",
+            "name": "Pemindai A3",
+            "kind": "reproduction",
+            "seats": 1,
+            "opens_at": "08:00",
+            "closes_at": "14:00",
+            "open_days": ["0", "2", "4"],
+            "agreement": facilities_agreement.pk,
+            "is_active": "on",
+        },
+    )
+    facility = Facility.objects.get(name="Pemindai A3")
+    assert response.status_code == 302 and facility.open_days == [0, 2, 4]
+    bad = client.post(
+        reverse("network:facility_edit", args=[facility.pk]),
+        {"name": "x", "kind": "room", "seats": 1, "opens_at": "14:00", "closes_at": "08:00", "open_days": ["0"]},
+    )
+    assert bad.status_code == 400
+    response = client.post(
+        reverse("network:subscription_create") + "?library=SMAN1MDN",
+        {
+            "library_code": "SMAN1MDN",
+            "title": "Kompas",
+            "kind": "newspaper",
+            "frequency": "daily",
+            "holdings_from": 2020,
+        },
+    )
+    assert response.status_code == 302 and Subscription.objects.filter(title="Kompas").exists()
+    response = client.post(
+        reverse("network:partner_list", args=["SMAN1MDN"]),
+        {"kind": "parent", "name": "Ibu Rina", "since": "2025-01-01", "books_donated": 3},
+    )
+    assert response.status_code == 302 and Partner.objects.filter(name="Ibu Rina").exists()
+    assert client.post(reverse("network:expertise_list"), {"area": "ddc", "level": "can_help"}).status_code == 302
+    assert ExpertiseEntry.objects.filter(user=librarian).exists()
+    response = client.post(reverse("network:question_list"), {"title": "Apa itu RDA?", "area": "cataloguing"})
+    assert response.status_code == 302
+    pdf = SimpleUploadedFile("pedoman.pdf", b"%PDF-1.4\n%%EOF\n")
+    response = client.post(reverse("network:guideline_list"), {"title": "Pedoman", "category": "loans", "file": pdf})
+    assert response.status_code == 302 and Guideline.objects.filter(title="Pedoman").exists()
+    response = client_for(coordinator).post(
+        reverse("network:event_create"),
+        {
+            "title": "Rapat teknis",
+            "kind": "meeting",
+            "place": "Aula",
+            "starts_at": (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT09:00"),
+            "ends_at": (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT11:00"),
+            "capacity": 10,
+        },
+    )
+    assert response.status_code == 302 and Event.objects.filter(title="Rapat teknis").exists()
+
+
+def test_students_do_not_see_the_librarians_network(student):
+    client = client_for(student)
+    assert client.get(reverse("network:event_list")).status_code == 403
+    assert client.get(reverse("network:guideline_list")).status_code == 403
+    home = client.get(reverse("network:home")).content.decode()
+    assert reverse("network:report", args=["SMAN1MDN"]) not in home
