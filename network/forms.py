@@ -177,3 +177,24 @@ class PartnerForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+class TaskForm(forms.Form):
+    agreement = forms.ModelChoiceField(label=_("Agreement"), queryset=None)
+    area = forms.ChoiceField(label=_("Area"), choices=Expertise.choices)
+    task = forms.CharField(label=_("Task"), max_length=300)
+    assignee = forms.ModelChoiceField(label=_("Who does it"), queryset=None)
+    due_on = forms.DateField(label=_("Due"), required=False, widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        from agreements.choices import Status
+        from agreements.models import Agreement
+
+        self.fields["agreement"].queryset = Agreement.objects.filter(status=Status.ACTIVE)
+        self.fields["assignee"].queryset = (
+            get_user_model().objects.filter(expertise__isnull=False).distinct().order_by("first_name")
+        )
+        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.username

@@ -36,6 +36,7 @@ from .forms import (
     ReadingListForm,
     ReadingListRequestForm,
     SubscriptionForm,
+    TaskForm,
 )
 from .models import (
     Booking,
@@ -50,6 +51,7 @@ from .models import (
     ReadingListItem,
     Registration,
     Subscription,
+    TaskAssignment,
 )
 
 
@@ -553,13 +555,16 @@ class GuidelineFileView(LoginRequiredMixin, View):
 
 
 class ExpertiseListView(LoginRequiredMixin, View):
-    def get(self, request, form=None, status=200):
+    """The expertise directory, and the tasks of agreements divided by expertise (coordinators assign them)."""
+
+    def get(self, request, form=None, task_form=None, status=200):
         _network_reader(request)
         entries = ExpertiseEntry.objects.select_related("user", "library")
         area = request.GET.get("area", "")
         if area in Expertise.values:
             entries = entries.filter(area=area)
         can_add = bool(policy.library_ids_for(request.user)) and not policy.is_api_key(request.user)
+        can_assign = policy.can_edit_agreements(request.user)
         return render(
             request,
             "network/expertise_list.html",
@@ -567,6 +572,8 @@ class ExpertiseListView(LoginRequiredMixin, View):
                 "entries": entries,
                 "areas": Expertise.choices,
                 "form": form or (ExpertiseForm() if can_add else None),
+                "tasks": TaskAssignment.objects.select_related("agreement", "assignee", "library")[:100],
+                "task_form": task_form or (TaskForm() if can_assign else None),
             },
             status=status,
         )
@@ -580,6 +587,17 @@ class ExpertiseListView(LoginRequiredMixin, View):
             except PermissionDenied:
                 raise Http404 from None
             return redirect("network:expertise_list")
+        if "task" in request.POST:
+            task_form = TaskForm(request.POST)
+            if task_form.is_valid():
+                try:
+                    services.task_assign(by=request.user, **task_form.cleaned_data)
+                except ValidationError as exc:
+                    add_errors(task_form, exc)
+                else:
+                    messages.success(request, _("Task recorded."))
+                    return redirect("network:expertise_list")
+            return self.get(request, task_form=task_form, status=400)
         form = ExpertiseForm(request.POST)
         if form.is_valid():
             try:

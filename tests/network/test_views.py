@@ -237,3 +237,16 @@ def test_students_do_not_see_the_librarians_network(student):
     assert client.get(reverse("network:guideline_list")).status_code == 403
     home = client.get(reverse("network:home")).content.decode()
     assert reverse("network:report", args=["SMAN1MDN"]) not in home
+
+
+def test_coordinator_divides_a_task_on_the_expertise_page(coordinator, librarian, facilities_agreement):
+    from network.models import TaskAssignment
+
+    services.expertise_add(by=librarian, area="cataloguing", level="can_train")
+    client = client_for(coordinator)
+    url = reverse("network:expertise_list")
+    payload = {"agreement": facilities_agreement.pk, "area": "ddc", "task": "Pedoman DDC", "assignee": librarian.pk}
+    assert client.post(url, payload).status_code == 400  # not listed for DDC
+    assert client.post(url, payload | {"area": "cataloguing"}).status_code == 302
+    assert TaskAssignment.objects.get().library.code == "SMAN1MDN"
+    assert "Pedoman DDC" in client.get(url).content.decode()
