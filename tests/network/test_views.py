@@ -250,3 +250,26 @@ def test_coordinator_divides_a_task_on_the_expertise_page(coordinator, librarian
     assert client.post(url, payload | {"area": "cataloguing"}).status_code == 302
     assert TaskAssignment.objects.get().library.code == "SMAN1MDN"
     assert "Pedoman DDC" in client.get(url).content.decode()
+
+
+def test_librarian_registers_a_teacher_and_the_principal(librarian, school, outsider):
+    from django.core.exceptions import PermissionDenied
+
+    from consortium import policy
+    from consortium.services import person_add
+
+    teacher = person_add(
+        library=school,
+        by=librarian,
+        username="pak_tigor",
+        first_name="Tigor",
+        last_name="Sitompul",
+        email="tigor@example.org",
+        role="teacher",
+    )
+    assert policy.is_teacher(teacher) and policy.school_id_of(teacher) == school.pk
+    assert policy.can_build_reading_list(teacher) and policy.can_request_ill(teacher)
+    with pytest.raises(PermissionDenied):
+        person_add(library=school, by=outsider, username="x", first_name="x", last_name="x", email="", role="principal")
+    page = client_for(librarian).get(reverse("consortium:people", args=[school.code])).content.decode()
+    assert 'value="teacher"' in page and "Tigor" in page
