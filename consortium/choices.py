@@ -29,6 +29,8 @@ class MembershipStatus(models.TextChoices):
 
 class Role(models.TextChoices):
     STUDENT = "student", _("Student")
+    TEACHER = "teacher", _("Teacher")
+    PRINCIPAL = "principal", _("Principal")
     LIBRARIAN = "librarian", _("Librarian")
     COORDINATOR = "coordinator", _("Coordinator")
     ADMINISTRATOR = "administrator", _("Administrator")

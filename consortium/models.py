@@ -110,6 +110,11 @@ class Profile(models.Model):
                 name="profile_student_has_school",
                 violation_error_message=_("A student must belong to a school."),
             ),
+            models.CheckConstraint(
+                condition=~models.Q(role__in=["teacher", "principal"]) | models.Q(school__isnull=False),
+                name="profile_teacher_has_school",
+                violation_error_message=_("A teacher or principal must belong to a school."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -126,9 +126,20 @@ def staff_library_ids(actor) -> set[int]:
     return _membership_ids(actor, write=True)
 
 
+def is_teacher(actor) -> bool:
+    return role_of(actor) == Role.TEACHER
+
+
+def is_principal(actor) -> bool:
+    return role_of(actor) == Role.PRINCIPAL
+
+
+SCHOOL_ROLES = (Role.STUDENT, Role.TEACHER, Role.PRINCIPAL)
+
+
 def school_id_of(actor) -> int | None:
-    """A student's school."""
-    if role_of(actor) != Role.STUDENT:
+    """The school of a student, a teacher or a principal (people who belong to a school, not to its staff)."""
+    if role_of(actor) not in SCHOOL_ROLES:
         return None
     return actor.profile.school_id
 
@@ -236,8 +247,8 @@ def can_export_catalog(actor) -> bool:
 
 
 def can_request_ill(actor) -> bool:
-    """Students ask through their (acting) school; librarians ask for their library or its readers."""
-    if is_student(actor):
+    """Students and teachers ask through their (acting) school; librarians ask for their library or its readers."""
+    if is_student(actor) or is_teacher(actor):
         return library_acts(school_id_of(actor))
     return bool(staff_library_ids(actor))
 
@@ -292,3 +303,112 @@ def can_comment_agreement(actor, agreement) -> bool:
         return True
     party_libraries = set(agreement.parties.exclude(library=None).values_list("library_id", flat=True))
     return not is_api_key(actor) and bool(library_ids_for(actor) & party_libraries)
+
+
+# --- network: shared facilities, librarians' cooperation, search tools, school partners -------------------
+# Visibility: network.querysets (facilities: any signed-in member; bookings: the owner's and the booking school's
+# staff; reading lists: published). Acting: network.services asks the predicates below.
+
+
+def can_offer_facility(actor, library: Library | int) -> bool:
+    """A school's facilities are listed and changed by its librarians (or its read-write key) and coordinators."""
+    try:
+        ensure_can_write_for(actor, library)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def can_book_for(actor, library: Library | int) -> bool:
+    """Bookings are made by the booking school's librarians (or its read-write key)."""
+    library_id = library if isinstance(library, int) else library.pk
+    if is_api_key(actor):
+        return actor.can_write and actor.library_id == library_id
+    return is_librarian_of(actor, library_id)
+
+
+def can_decide_booking(actor, booking) -> bool:
+    """The owner of the facility approves or declines."""
+    return can_offer_facility(actor, booking.facility.library_id)
+
+
+def can_cancel_booking(actor, booking) -> bool:
+    return can_book_for(actor, booking.library_id) or can_decide_booking(actor, booking)
+
+
+def can_organise_events(actor) -> bool:
+    """Coordinators and any librarian may call a technical meeting or a training."""
+    return not is_api_key(actor) and (is_coordinator(actor) or bool(staff_library_ids(actor)))
+
+
+def can_manage_event(actor, event) -> bool:
+    """Attendance and minutes: whoever created the event, the host school's librarians, coordinators."""
+    if is_api_key(actor):
+        return False
+    return (
+        is_coordinator(actor)
+        or (event.created_by_id is not None and event.created_by_id == getattr(actor, "pk", None))
+        or (event.organiser_id is not None and is_librarian_of(actor, event.organiser_id))
+    )
+
+
+def can_register_for_events(actor) -> bool:
+    """Librarians and assistants of member schools (people, not keys) register."""
+    return not is_api_key(actor) and bool(library_ids_for(actor))
+
+
+def can_read_network(actor) -> bool:
+    """Guidelines, the expertise directory and colleagues' questions: library staff, teachers and coordinators."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    return is_api_key(actor) or is_coordinator(actor) or is_teacher(actor) or bool(library_ids_for(actor))
+
+
+def can_contribute_to_network(actor) -> bool:
+    """Publishing guidelines, listing one's expertise, asking and answering: librarians and coordinators."""
+    return not is_api_key(actor) and (is_coordinator(actor) or bool(staff_library_ids(actor)))
+
+
+def can_edit_guideline(actor, guideline) -> bool:
+    if is_api_key(actor):
+        return False
+    if is_coordinator(actor):
+        return True
+    return guideline.library_id is not None and is_librarian_of(actor, guideline.library_id)
+
+
+def can_build_reading_list(actor) -> bool:
+    """Teachers build reading lists for their classes; librarians help them."""
+    return not is_api_key(actor) and (is_teacher(actor) or bool(staff_library_ids(actor)))
+
+
+def can_edit_reading_list(actor, reading_list) -> bool:
+    if is_api_key(actor) or actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    if is_teacher(actor):
+        return reading_list.owner_id == actor.pk
+    return is_librarian_of(actor, reading_list.library_id)
+
+
+def can_manage_subscriptions(actor, library: Library | int) -> bool:
+    return can_offer_facility(actor, library)
+
+
+def can_manage_partners(actor, library: Library | int) -> bool:
+    """Parents and alumni are recorded by the school's librarians."""
+    return not is_api_key(actor) and can_offer_facility(actor, library)
+
+
+def can_see_partners(actor, library: Library | int) -> bool:
+    """Partners' contacts stay inside the school: its staff, its principal, coordinators."""
+    library_id = library if isinstance(library, int) else library.pk
+    return (
+        is_coordinator(actor)
+        or is_staff_of(actor, library_id)
+        or (is_principal(actor) and school_id_of(actor) == library_id)
+    )
+
+
+def can_see_cooperation_report(actor, library: Library | int) -> bool:
+    """The principal's one-page report: the school's principal and staff, coordinators."""
+    return can_see_partners(actor, library)

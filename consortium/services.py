@@ -106,11 +106,12 @@ def person_add(
     nisn: str = "",
     staff_role: str = StaffRole.LIBRARIAN,
 ):
-    """Register a student of `library` or a member of its staff; they choose their password by e-mail."""
+    """Register a student, a teacher or the principal of `library`, or a member of its staff; they choose their
+    password by e-mail."""
     from django.contrib.auth import get_user_model
     from django.core.exceptions import ValidationError
 
-    if role == Role.STUDENT:
+    if role in policy.SCHOOL_ROLES:
         policy.ensure(
             policy.can_add_student(by, library), _("Only this school's librarians may register its students.")
         )
@@ -127,7 +128,8 @@ def person_add(
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    profile = Profile(user=user, role=role, school=library if role == Role.STUDENT else None, nisn=nisn)
+    school = library if role in policy.SCHOOL_ROLES else None
+    profile = Profile(user=user, role=role, school=school, nisn=nisn if role == Role.STUDENT else "")
     profile.full_clean()
     profile.save()
     if role == Role.LIBRARIAN:

@@ -30,6 +30,7 @@ urlpatterns = [
     path("ill/", include("loans.urls")),
     path("agreements/", include("agreements.urls")),
     path("", include("interop.urls")),
+    path("network/", include("network.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -206,7 +206,7 @@ class PeopleView(LoginRequiredMixin, View):
     def roles(self):
         roles = []
         if policy.can_add_student(self.request.user, self.library):
-            roles.append((Role.STUDENT, Role.STUDENT.label))
+            roles += [(role, role.label) for role in (Role.STUDENT, Role.TEACHER, Role.PRINCIPAL)]
         if policy.can_manage_staff(self.request.user, self.library):
             roles.append((Role.LIBRARIAN, Role.LIBRARIAN.label))
         return roles

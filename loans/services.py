@@ -151,9 +151,11 @@ def ill_request_create(
     question: str = "",
     requester: Library | None = None,
 ) -> IllRequest:
-    """A student asks through her school; a librarian asks for a reader of her own school (or for the library)."""
+    """A student (or a teacher) asks through her school; a librarian asks for a reader of her own school (or for
+    the library)."""
     today = timezone.localdate()
-    if policy.is_student(by):
+    through_school = policy.is_student(by) or policy.is_teacher(by)
+    if through_school:
         requester = Library.objects.get(pk=policy.school_id_of(by))
         policy.ensure(policy.library_acts(requester), str(policy.SUSPENDED_MESSAGE))
         reader = by
@@ -184,7 +186,7 @@ def ill_request_create(
             and Holding.objects.filter(record=record, library=requester, status=HoldingStatus.AVAILABLE).exists()
         ):
             raise ValidationError({"record": _("Your own library has a copy on the shelf: borrow it there.")})
-    if reader is not None and service == Service.LOAN:
+    if reader is not None and service == Service.LOAN and policy.is_student(reader):
         # The agreement's limit on items per student counts every loan not yet finished.
         limit = student_item_limit(library=requester)
         running = IllRequest.objects.filter(reader=reader, service=Service.LOAN).exclude(state__in=FINAL).count()
@@ -205,7 +207,7 @@ def ill_request_create(
     request.full_clean()
     request.save()
     _event(request, "create", "", by, notes, requester.pk)
-    if policy.is_student(by):
+    if through_school:
         _notify(
             _librarians(requester.pk),
             request,

@@ -45,7 +45,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 def make_user(role: str, *, library: Library | None = None, staff_role: str = StaffRole.LIBRARIAN, **kwargs):
     """A user with a profile; librarians get a staff membership at `library`."""
     user = UserFactory(**kwargs)
-    school = library if role == Role.STUDENT else None
+    school = library if role in (Role.STUDENT, Role.TEACHER, Role.PRINCIPAL) else None
     Profile.objects.update_or_create(user=user, defaults={"role": role, "school": school})
     if role == Role.LIBRARIAN and library is not None:
         Membership.objects.get_or_create(user=user, library=library, defaults={"role": staff_role})
@@ -62,3 +62,11 @@ def make_student(school: Library, **kwargs):
 
 def make_coordinator(**kwargs):
     return make_user(Role.COORDINATOR, **kwargs)
+
+
+def make_teacher(school: Library, **kwargs):
+    return make_user(Role.TEACHER, library=school, **kwargs)
+
+
+def make_principal(school: Library, **kwargs):
+    return make_user(Role.PRINCIPAL, library=school, **kwargs)
