@@ -281,6 +281,12 @@ def title_words(title: str, subtitle: str = "") -> list[str]:
     found = words(f"{title} {subtitle}" if subtitle else title)
     if len(found) > 1 and found[0] in ARTICLES:
         found = found[1:]
+    # The number after a designation word in one form: "kelas X" = "kelas 10", "jilid dua" = "jilid 2".
+    for index, word in enumerate(found[:-1]):
+        if word in DESIGNATION_WORDS:
+            value = number(found[index + 1])
+            if value is not None:
+                found[index + 1] = str(value)
     return found
 
 
@@ -403,6 +409,7 @@ class Verdict(NamedTuple):
 
 # Feature names as shown to coordinators (translated where shown).
 FEATURE_LABELS = {
+    "identical": "identical description",
     "material_type": "material type",
     "isbn": "ISBN",
     "designation": "volume, part or grade",
@@ -557,6 +564,9 @@ def _pages_agree(a: int | None, b: int | None) -> str:
 def compare(a: Features, b: Features) -> Verdict:
     """Whether two records describe the same edition: a score, a decision and its reasons."""
     reasons: list[Reason] = []
+    if a == b and a.full_title:
+        # The same description, however sparse (a title and a year from a SLiMS table): the same record sent twice.
+        return Verdict(1.0, MERGE, (Reason("identical", 1.0),))
     # Hard blocks: what two records of one edition cannot differ in.
     if a.material_type != b.material_type:
         return _distinct("material_type", f"{a.material_type} / {b.material_type}", reasons)
@@ -570,7 +580,7 @@ def compare(a: Features, b: Features) -> Verdict:
     if a.edition != b.edition and a.edition and b.edition:
         return _distinct("edition", f"{a.edition} / {b.edition}", reasons)
     agreement, detail = title_agreement(a, b)
-    if agreement == "different":
+    if agreement == "different" and not shared_isbn:
         # A word of the title that is not a slip: another part ($p), another subtitle ($b), another work.
         return _distinct("title", detail, reasons)
 
@@ -583,7 +593,7 @@ def compare(a: Features, b: Features) -> Verdict:
         reasons.append(Reason(feature, weight, detail))
 
     if shared_isbn:
-        add("isbn", 0.30)  # the publisher's own identifier of the edition
+        add("isbn", 0.50)  # the publisher's own identifier of the edition: with a title that agrees, a merge
     # The title is the basis of every match; a title with a word replaced or inserted is only a hint.
     add("title", TITLE_WEIGHTS[agreement], detail)
     if a.designations != b.designations:
@@ -629,7 +639,14 @@ def compare(a: Features, b: Features) -> Verdict:
     return Verdict(score, decision, tuple(reasons))
 
 
-TITLE_WEIGHTS = {"same": 0.45, "slips": 0.35, "subtitle_missing": 0.30, "inserted": 0.25, "near": 0.25}
+TITLE_WEIGHTS = {
+    "different": 0.0,
+    "same": 0.45,
+    "slips": 0.35,
+    "subtitle_missing": 0.30,
+    "inserted": 0.25,
+    "near": 0.25,
+}
 
 
 def _designation_text(found: frozenset) -> str:
@@ -649,7 +666,7 @@ def best_match(incoming: Features, candidates: list[tuple[int, Features]]) -> tu
 
 
 def explain(verdict: Verdict) -> str:
-    """The reasons as one line, for reports and the review queue: 'title +0.45, author +0.15, year -0.10 (1998 / 1999)'."""
+    """The reasons as one line, for reports and the review queue: "title +0.45, year -0.10 (1998 / 1999)"."""
     parts = []
     for reason in verdict.reasons:
         text = f"{reason.feature} {reason.weight:+.2f}"

@@ -29,7 +29,8 @@ from django.utils.translation import gettext as _
 from . import iso2709
 from .bibdata import TAGS_READ, BibData, ItemData, from_marc
 from .choices import MaterialType, SourceFormat
-from .normalize import clean_issn, first_year, isbn13, loose_key_of, match_key, page_count, strip_punct
+from .matching import Features, block_key, features_of
+from .normalize import clean_issn, first_year, isbn13, page_count, strip_punct
 from .pgcopy import array_text, copy_row, json_text
 
 RECORD_TERMINATOR = b"\x1d"
@@ -49,8 +50,8 @@ class Entry:
     raw: bytes = b""
     error: str = ""
     # Filled by `prepare` for the importer (in the parse workers when there are some).
-    match_key: str = ""
-    loose_key: str = ""
+    match_key: str = ""  # the blocking key (catalog.matching.block_key), kept in Record.match_key
+    features: Features | None = None  # what deduplication compares (catalog.matching)
     record_copy: str = ""
 
     def full_bib(self) -> BibData:
@@ -90,8 +91,8 @@ def prepare(entry: Entry) -> Entry:
     bib = entry.bib
     if bib is None:
         return entry
-    entry.match_key = match_key(title=bib.title, first_author=bib.first_author, year=bib.year, publisher=bib.publisher)
-    entry.loose_key = loose_key_of(entry.match_key)
+    entry.match_key = block_key(bib.title, bib.subtitle)
+    entry.features = features_of(bib)
     entry.record_copy = record_copy_text(bib)
     for item in bib.items:
         item.copy_text = item_copy_text(item)
@@ -269,7 +270,7 @@ def _pack(entry: Entry) -> tuple:
         return (entry.number, entry.raw, entry.error)
     items = [(item.barcode, item.status, item.copy_text) for item in bib.items]
     return (
-        entry.number, entry.error, entry.match_key, entry.loose_key, entry.record_copy,
+        entry.number, entry.error, entry.match_key, tuple(entry.features), entry.record_copy,
         bib.local_id, str(bib.material_type), bib.isbns, bib.bad_isbns, bib.year, bib.pages, items,
     )  # fmt: skip
 
@@ -278,10 +279,10 @@ def _unpack(packed: tuple, bodies: list[bytes]) -> Entry:
     """`bodies`: the file's records, as given to read_marc21_batches."""
     if len(packed) == 3:
         return Entry(packed[0], raw=packed[1], error=packed[2])
-    number, error, key, loose, record_copy, local_id, material, isbns, bad, year, pages, items = packed
+    number, error, key, features, record_copy, local_id, material, isbns, bad, year, pages, items = packed
     bib = ImportBib(local_id, material, isbns, bad, year, pages, list(map(ImportItem._make, items)))
     raw = bodies[number - 1].lstrip(b"\r\n") + RECORD_TERMINATOR  # the bytes marc21_entry read
-    return Entry(number, bib, raw, error, key, loose, record_copy)
+    return Entry(number, bib, raw, error, key, Features._make(features), record_copy)
 
 
 def _piece_bounds(total: int, size: int, smallest: int = 250) -> Iterator[tuple[int, int]]:
