@@ -176,14 +176,15 @@ _NOT_PAGES = re.compile(
 )
 _OCR_ONE = re.compile(r"(?<=\d)[lI](?=\s*p\b)")  # "30l p." is 301 p.
 _INTEGER = re.compile(r"\d+")
+_PAGE_WORD = re.compile(r"\d[\]lI]?\s*\]?\s*(?:p|pp|pages?|hlm|halaman|h|leaves|s|str|blz)\b", re.IGNORECASE)
 
 
 def page_count(physical: str) -> int | None:
     """The number of pages of a 300 field: the largest page number, roman prefaces, unnumbered pages,
     preliminary leaves, plates and sizes aside. '3 p. l., [v]-viii, 351 p.' → 351; 'xii, 193 p.' → 193;
     '[11]-200 p.' → 200; 'xix, 311, [1] p. 16 cm' → 311; '1 v.' → None."""
-    if not physical or not any(ch.isdigit() for ch in physical):
-        return None
+    if not physical or not _PAGE_WORD.search(physical):
+        return None  # "1 sound disc (60 min.)", "1 v.": no pages counted
     text = _NOT_PAGES.sub(" ", _OCR_ONE.sub("1", physical))
     found = [int(n) for n in _INTEGER.findall(text) if 0 < int(n) < 100000]
     return max(found) if found else None

@@ -557,8 +557,8 @@ def _silang_row(row: dict, number: int) -> tuple[str, BibData]:
                 ill_allowed=row.get("ill_allowed", "1").lower() not in {"0", "no", "false", "tidak", "n"},
             )
         )
-    # Rows without an id are copies of one record when title, ISBNs, year, edition and type agree.
-    key = bib.local_id or f"{title}|{','.join(bib.isbns)}|{bib.year}|{bib.edition}|{bib.material_type}"
+    # Rows without an id are copies of one record when title, subtitle, ISBNs, year, edition and type agree.
+    key = bib.local_id or f"{title}|{bib.subtitle}|{','.join(bib.isbns)}|{bib.year}|{bib.edition}|{bib.material_type}"
     return key, bib
 
 
