@@ -386,7 +386,7 @@ DISTINCT = "distinct"
 
 # Decision thresholds on the score (0..1): tuned on the even-numbered goldfinch pairs (bench/README.md).
 MERGE_AT = 0.80
-REVIEW_AT = 0.55
+REVIEW_AT = 0.50
 YEAR_TOLERANCE = 2  # a reprint a year or two later, with everything else the same, is the same edition
 
 

@@ -13,5 +13,6 @@ urlpatterns: list = [
     path("export/", manage.ExportView.as_view(), name="export"),
     path("duplicates/", manage.ReviewListView.as_view(), name="review_list"),
     path("duplicates/<int:pk>/decide/", manage.ReviewDecideView.as_view(), name="review_decide"),
+    path("duplicates/decide/", manage.ReviewBulkDecideView.as_view(), name="review_decide_many"),
     path("records/<int:pk>/curate/", manage.RecordCurateView.as_view(), name="record_curate"),
 ]
