@@ -385,7 +385,7 @@ REVIEW = "review"
 DISTINCT = "distinct"
 
 # Decision thresholds on the score (0..1): tuned on the even-numbered goldfinch pairs (bench/README.md).
-MERGE_AT = 0.80
+MERGE_AT = 0.75
 REVIEW_AT = 0.50
 YEAR_TOLERANCE = 2  # a reprint a year or two later, with everything else the same, is the same edition
 
@@ -644,7 +644,7 @@ TITLE_WEIGHTS = {
     "different": 0.0,
     "same": 0.45,
     "slips": 0.35,
-    "subtitle_missing": 0.30,
+    "subtitle_missing": 0.35,
     "inserted": 0.25,
     "near": 0.25,
 }
