@@ -22,14 +22,18 @@ install: $(STAMP)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	@echo "Silang runs on http://127.0.0.1:8000/ (Ctrl-C stops it; 'make stop-db' stops the embedded Postgres)."
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Silang runs on http://127.0.0.1:8000/ with its background worker (Ctrl-C stops both; 'make stop-db' stops the embedded Postgres)."
+	$(BIN)/python manage.py run_worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# Production-like server: gunicorn behind whitenoise; needs SECRET_KEY and ALLOWED_HOSTS when DEBUG=0.
+# Production-like server: gunicorn behind whitenoise, and the background worker; needs SECRET_KEY and ALLOWED_HOSTS
+# when DEBUG=0. Under a process manager run the two as separate services (README, "Running in production"):
+#   gunicorn consortium.wsgi --bind 127.0.0.1:8000 --workers 3     and     python manage.py run_worker
 serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v 0
-	$(BIN)/gunicorn consortium.wsgi --bind 127.0.0.1:8000 --workers 3
+	$(BIN)/python manage.py run_worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  $(BIN)/gunicorn consortium.wsgi --bind 127.0.0.1:8000 --workers 3
 
 test: install
 	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null

@@ -2,7 +2,7 @@
 
 The goldfinch test set (cdlib/marc-ai, ../shared/data/cdlib_goldfinch_test.json.zip and _labels.csv) holds 10,208
 labelled pairs of HathiTrust records (18,980 distinct records). School A imports the first record of every pair,
-school B the second, each as one MARC21 file through the normal import path (catalog.importing.import_bytes);
+school B the second, each as one MARC21 file through the normal import path (catalog.ingest.import_bytes);
 then, per labelled pair:
 
   automatic merge   both records ended on one catalog record
@@ -16,7 +16,7 @@ records of different clusters outside the labelled pairs.
     DEBUG=1 .venv/bin/python bench/dedup_bench.py            # figures in bench/README.md
 
 Runs in its own database (silang_bench_dedup, dropped and re-created) on the project's server. Reference of the
-same run: the parse limit (pymarc + catalog.bibdata.from_marc over the same records), to set the import's time
+same run: the parse limit (catalog.ingest.readers reading and extracting the same records), to set the import's time
 against.
 """
 
@@ -134,9 +134,9 @@ def main() -> None:
     from django.utils import translation
 
     from catalog.choices import ReviewStatus
-    from catalog.importing import import_bytes
+    from catalog.ingest import import_bytes
+    from catalog.ingest.readers import read_entries
     from catalog.models import MatchReview, Record, SourceRecord
-    from catalog.readers import read_entries
     from consortium.models import Library
 
     call_command("migrate", verbosity=0)
@@ -181,7 +181,7 @@ def main() -> None:
 
     # Merges outside the labelled pairs: catalog records whose sources come from different HathiTrust clusters.
     by_record: dict[int, set[str]] = {}
-    for school, ids in zip(schools, record_of, strict=True):
+    for ids in record_of:
         for local_id, record_id in ids.items():
             by_record.setdefault(record_id, set()).add(clusters.get(local_id, local_id))
     mixed = sum(1 for found in by_record.values() if len(found) > 1)
@@ -197,7 +197,7 @@ def main() -> None:
         "review entries per record": round(reviews / distinct_records, 4),
         "catalog records holding records of several HathiTrust clusters": mixed,
         "import seconds (both files)": round(import_seconds, 2),
-        "parse limit seconds (same records: catalog.readers, no dedup, no writes)": round(parse_seconds, 2),
+        "parse limit seconds (same records: catalog.ingest.readers, no dedup, no writes)": round(parse_seconds, 2),
         "import rate / parse rate": round(parse_seconds / import_seconds, 3),
     }
     for name, outcomes in halves.items():

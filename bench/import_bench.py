@@ -1,10 +1,10 @@
 """Import benchmark: a generated MARC file of N records (default 100,000), imported end to end, against
 two references measured in the same run on the same data:
 
-  parse   pymarc reading the file and extracting the catalog's fields (catalog.bibdata.from_marc): the parse limit
-          (also printed, for comparison: the importer's lean reader, catalog.iso2709, with the same extraction)
+  parse   pymarc reading the file and extracting the catalog's fields (ingest.bibdata.from_marc): the parse limit
+          (also printed, for comparison: the importer's lean reader, catalog.ingest.iso2709, with the same extraction)
   copy    a raw Postgres COPY of the same rows (records and holdings) into tables of the same shape: the write limit
-  import  catalog.importing.import_bytes: parse, deduplicate (ISBN and match key), write records, sources,
+  import  catalog.ingest.pipeline.import_bytes: parse, deduplicate (ISBN and match key), write records, sources,
           holdings, with the search-index triggers firing: the real thing
 
     DEBUG=1 .venv/bin/python bench/import_bench.py --records 100000
@@ -157,11 +157,11 @@ def _setup_django(url: str):
 
 
 def measure_parse(data: bytes, *, lean: bool) -> dict:
-    """The parse limit: pymarc reads every record and the catalog's fields are extracted (catalog.bibdata.from_marc).
+    """The parse limit: pymarc reads every record and the catalog's fields are extracted (ingest.bibdata.from_marc).
     Streamed, the records dropped as they come: keeping them all in a list makes Python's garbage collector rescan
     them over and over (measured 11,000 instead of 13,200 records/s), which would flatter the import's share.
-    `lean`: the same with the importer's own lean reader (catalog.iso2709), for comparison, not a target."""
-    from catalog.readers import read_marc21
+    `lean`: the same with the importer's own lean reader (catalog.ingest.iso2709), for comparison, not a target."""
+    from catalog.ingest.readers import read_marc21
 
     started = time.perf_counter()
     parsed = sum(1 for _entry in read_marc21(data, lean=lean))
@@ -172,8 +172,8 @@ def measure_copy(data: bytes, library_id: int) -> dict:
     """The write limit: raw COPY of the same rows into tables shaped like ours, no triggers or indexes."""
     from django.db import connection
 
+    from catalog.ingest.readers import read_marc21
     from catalog.normalize import match_key
-    from catalog.readers import read_marc21
 
     records_tsv, holdings_tsv = io.StringIO(), io.StringIO()
 
@@ -215,7 +215,7 @@ def measure_copy(data: bytes, library_id: int) -> dict:
 def measure_import(data: bytes, library_id: int, filename: str) -> dict:
     from django.db import connection
 
-    from catalog.importing import import_bytes
+    from catalog.ingest import import_bytes
     from consortium.models import Library
 
     library = Library.objects.get(pk=library_id)

@@ -15,9 +15,9 @@ from stdnum import ean
 
 from consortium.models import Library
 
-from .importing import import_bytes
+from .ingest import import_bytes
+from .ingest.readers import SILANG_COLUMNS
 from .models import Holding
-from .readers import SILANG_COLUMNS
 
 NOTE = "Data demo Silang (dibuat otomatis) / Silang demo data (generated)."
 

@@ -4,21 +4,60 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pymarc
 from django.db.models import Prefetch
 
 from consortium.models import Library
 
-from .bibdata import to_marc
 from .choices import SourceFormat
+from .ingest.bibdata import to_marc
+from .ingest.readers import SILANG_COLUMNS, _decode_marc
 from .models import Holding, Record, SourceRecord
-from .readers import SILANG_COLUMNS, _decode_marc
 
 FORMATS = {"marc": "application/marc", "marcxml": "application/marcxml+xml", "csv": "text/csv"}
 EXTENSIONS = {"marc": "mrc", "marcxml": "xml", "csv": "csv"}
 LOCAL_ITEM_TAGS = ("852", "949", "952")
+# Characters XML 1.0 does not allow (control characters other than tab, newline, carriage return; surrogates;
+# U+FFFE and U+FFFF). ISO 2709 and CSV exports get the same text, so all three say the same thing.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass
+class ExportTally:
+    records: int = 0
+    characters_replaced: int = 0
+    records_with_replacements: int = 0
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def xml_safe(marc: pymarc.Record) -> int:
+    """Replace, in place, what XML 1.0 cannot carry: by a space in the leader and 008 (fixed positions), by U+FFFD
+    in text. Returns how many characters were replaced."""
+    replaced = 0
+
+    def fix(value: str, by: str) -> str:
+        nonlocal replaced
+        fixed, count = NOT_XML.subn(by, value)
+        replaced += count
+        return fixed
+
+    leader = str(marc.leader)
+    if NOT_XML.search(leader):
+        marc.leader = pymarc.Leader(fix(leader, " "))
+    for field in marc.fields:
+        if field.is_control_field():
+            if field.data and NOT_XML.search(field.data):
+                field.data = fix(field.data, " ")
+            continue
+        if any(NOT_XML.search(sub.value or "") for sub in field.subfields):
+            field.subfields = [pymarc.Subfield(sub.code, fix(sub.value or "", "\ufffd")) for sub in field.subfields]
+    return replaced
 
 
 def records_for_export(library: Library | None):
@@ -126,23 +165,29 @@ class _Listing(list):
         return self
 
 
-def marc_records(library: Library | None) -> Iterator[pymarc.Record]:
+def marc_records(library: Library | None, tally: ExportTally | None = None) -> Iterator[pymarc.Record]:
+    tally = tally if tally is not None else ExportTally()
     if library is None:
-        for record in records_for_export(None).iterator(chunk_size=500):
-            yield marc_for(record)
+        found = (marc_for(record) for record in records_for_export(None).iterator(chunk_size=500))
     else:
-        for source in library_sources(library).iterator(chunk_size=500):
-            yield marc_for(_SourceView(source))
+        found = (marc_for(_SourceView(source)) for source in library_sources(library).iterator(chunk_size=500))
+    for marc in found:
+        replaced = xml_safe(marc)
+        if replaced:
+            tally.characters_replaced += replaced
+            tally.records_with_replacements += 1
+        tally.records += 1
+        yield marc
 
 
-def export_marc(library: Library | None) -> Iterator[bytes]:
-    for marc in marc_records(library):
+def export_marc(library: Library | None, tally: ExportTally | None = None) -> Iterator[bytes]:
+    for marc in marc_records(library, tally):
         yield marc.as_marc()
 
 
-def export_marcxml(library: Library | None) -> Iterator[bytes]:
+def export_marcxml(library: Library | None, tally: ExportTally | None = None) -> Iterator[bytes]:
     yield b'<?xml version="1.0" encoding="UTF-8"?>\n<collection xmlns="http://www.loc.gov/MARC21/slim">\n'
-    for marc in marc_records(library):
+    for marc in marc_records(library, tally):
         yield pymarc.record_to_xml(marc, namespace=False) + b"\n"
     yield b"</collection>\n"
 
@@ -156,9 +201,11 @@ def _csv_line(values: list) -> bytes:
     return buffer.getvalue().encode()
 
 
-def export_csv(library: Library | None) -> Iterator[bytes]:
+def export_csv(library: Library | None, tally: ExportTally | None = None) -> Iterator[bytes]:
+    tally = tally if tally is not None else ExportTally()
     yield b"\xef\xbb\xbf" + _csv_line(CSV_COLUMNS)  # BOM: spreadsheets then open it as UTF-8
     for record in records_for_export(library).iterator(chunk_size=500):
+        tally.records += 1
         base = [
             record.pk,
             record.title,

@@ -1,11 +1,8 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .choices import HoldingStatus
 from .models import Holding
-
-UPLOAD_LIMIT = getattr(settings, "CATALOG_UPLOAD_MAX_BYTES", 100 * 1024 * 1024)
 
 
 class HoldingForm(forms.ModelForm):
@@ -42,21 +39,29 @@ class HoldingForm(forms.ModelForm):
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(label=_("File"), help_text=_("MARC21 (.mrc), MARCXML (.xml) or CSV (.csv), up to 100 MB."))
+    file = forms.FileField(label=_("File"), help_text=_("MARC21 (.mrc), MARCXML (.xml) or CSV (.csv)."))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size == 0:
-            raise forms.ValidationError(_("The file is empty."))
-        if upload.size > UPLOAD_LIMIT:
-            raise forms.ValidationError(
-                _(
-                    "The file is %(size)s MB; the limit is %(limit)s MB. Split it, or ask a "
-                    "coordinator to run import_records on the server."
-                )
-                % {"size": upload.size // 2**20, "limit": UPLOAD_LIMIT // 2**20}
-            )
-        return upload
+        return check_upload(upload)
+
+
+def check_upload(upload):
+    """The checks every upload path makes before a job is queued: size (CATALOG_UPLOAD_MAX_BYTES) and what the
+    first bytes tell about the format."""
+    from .ingest.readers import precheck
+    from .jobs import too_big_message, upload_limit
+
+    if upload.size == 0:
+        raise forms.ValidationError(_("The file is empty."))
+    if upload.size > upload_limit():
+        raise forms.ValidationError(too_big_message(upload.size))
+    head = upload.read(65536)
+    upload.seek(0)
+    problem = precheck(head, upload.name)
+    if problem:
+        raise forms.ValidationError(problem)
+    return upload
 
 
 class MergeForm(forms.Form):

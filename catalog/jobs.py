@@ -1,53 +1,164 @@
-"""Background import jobs: the upload page queues one, a thread (or `run_import_job`) carries it out."""
+"""Import and export jobs: one service queues them for the page, the API and the command; the worker runs them
+(catalog.tasks). See consortium.jobs for the queue and how interrupted jobs are found."""
 
 from __future__ import annotations
 
-import threading
+import os
+import tempfile
+from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
 from django.db import close_old_connections, connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consortium import jobs as queue
 
 from .choices import ImportStatus
-from .importing import import_file
-from .models import ImportJob
+from .ingest import import_file
+from .ingest.pipeline import library_import_lock
+from .models import ExportJob, ImportJob
+
+IMPORT_LOCK = "catalog-import"
+EXPORT_LOCK = "catalog-export"
 
 
-def run_job(job_id: int) -> ImportJob:
+def upload_limit() -> int:
+    """CATALOG_UPLOAD_MAX_BYTES, read when asked (tests and deployments change it): the one limit of every
+    upload path (page, API, command)."""
+    return int(settings.CATALOG_UPLOAD_MAX_BYTES)
+
+
+def too_big_message(size: int) -> str:
+    from .ingest.pipeline import too_big
+
+    return too_big(size)
+
+
+def import_job_create(*, library, upload, name: str, by=None, fmt: str = "", run_here: bool = False) -> ImportJob:
+    """Keep the uploaded file and queue its import for the worker (`run_here`: the caller runs it, as the
+    command does). Imports of one library run one after the other (the queue's lock, and the import's own
+    library lock); the job waits as "queued" meanwhile."""
+    from . import tasks
+
+    job = ImportJob.objects.create(
+        library=library, uploaded_by=by, file=upload, original_name=name[:255], format=fmt or ""
+    )
+    if not run_here:
+        queue.defer(tasks.run_import, job_id=job.pk)
+    return job
+
+
+def run_import_job(job_id: int, progress=None) -> ImportJob:
+    """`progress(done, total)`: also told of the progress (the command's progress bar)."""
     job = ImportJob.objects.select_related("library").get(pk=job_id)
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, started_at=timezone.now())
+    # An earlier import of the library first: this one stays "queued" (and says so) until it is its turn.
+    with library_import_lock(job.library), queue.held_while_running(IMPORT_LOCK, job.pk):
+        # Claimed once: a job already running, done or failed is never run twice.
+        claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.QUEUED).update(
+            status=ImportStatus.RUNNING, started_at=timezone.now()
+        )
+        if not claimed:
+            return job
 
-    def progress(done: int, total: int | None) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(processed=done, total=total)
+        def record_progress(done: int, total: int | None) -> None:
+            ImportJob.objects.filter(pk=job.pk).update(processed=done, total=total)
+            if progress:
+                progress(done, total)
 
-    try:
-        report = import_file(library=job.library, path=job.file.path, progress=progress)
+        try:
+            report = import_file(
+                library=job.library, path=job.file.path, fmt=job.format or None, progress=record_progress
+            )
+        except Exception as exc:
+            _finish_failed(ImportJob, job.pk, _("The import stopped: %(problem)s") % {"problem": _problem(exc)})
+            raise
         status = ImportStatus.FAILED if report.rejected else ImportStatus.DONE
         ImportJob.objects.filter(pk=job.pk).update(
             status=status, report=report.as_dict(), finished_at=timezone.now(), format=report.format
         )
-    except Exception as exc:  # the job page must say what happened, whatever it was
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportStatus.FAILED,
-            finished_at=timezone.now(),
-            report={"rejected": f"The import stopped: {exc.__class__.__name__}: {exc}"},
-        )
-        raise
     job.refresh_from_db()
     return job
 
 
-def start_job(job: ImportJob) -> None:
-    """Run now in a thread of this process (default) or inline (CATALOG_IMPORT_RUNNER = "inline")."""
-    if getattr(settings, "CATALOG_IMPORT_RUNNER", "thread") == "inline":
-        run_job(job.pk)
-        return
+def export_job_create(*, library, fmt: str, by) -> ExportJob:
+    from . import tasks
 
-    def target():
+    job = ExportJob.objects.create(library=library, format=fmt, requested_by=by)
+    queue.defer(tasks.run_export, job_id=job.pk)
+    return job
+
+
+def run_export_job(job_id: int) -> ExportJob:
+    from .exporting import EXPORTERS, EXTENSIONS, ExportTally
+
+    job = ExportJob.objects.select_related("library").get(pk=job_id)
+    with queue.held_while_running(EXPORT_LOCK, job.pk):
+        claimed = ExportJob.objects.filter(pk=job.pk, status=ImportStatus.QUEUED).update(
+            status=ImportStatus.RUNNING, started_at=timezone.now()
+        )
+        if not claimed:
+            return job
+        tally = ExportTally()
+        fd, temp = tempfile.mkstemp(suffix=".export")
         try:
-            run_job(job.pk)
+            with os.fdopen(fd, "wb") as out:
+                for chunk in EXPORTERS[job.format](job.library, tally=tally):
+                    out.write(chunk)
+                    if tally.records and tally.records % 2000 == 0:
+                        ExportJob.objects.filter(pk=job.pk).update(processed=tally.records)
+            name = f"silang-{job.library.code.lower() if job.library else 'katalog-induk'}.{EXTENSIONS[job.format]}"
+            with open(temp, "rb") as handle:
+                job.file.save(name, File(handle), save=False)
+            ExportJob.objects.filter(pk=job.pk).update(
+                status=ImportStatus.DONE,
+                file=job.file.name,
+                processed=tally.records,
+                report=tally.as_dict(),
+                finished_at=timezone.now(),
+            )
+        except Exception as exc:
+            _finish_failed(ExportJob, job.pk, _("The export stopped: %(problem)s") % {"problem": _problem(exc)})
+            raise
         finally:
-            connection.close()
+            Path(temp).unlink(missing_ok=True)
+    job.refresh_from_db()
+    return job
 
-    close_old_connections()
-    threading.Thread(target=target, name=f"import-{job.pk}", daemon=True).start()
+
+def recover_interrupted() -> int:
+    """Jobs marked running that no worker holds: failed, with the reason. An import can simply be run again:
+    records it already wrote are recognised (by the library's record ids and barcodes), none is doubled."""
+    count = 0
+    reasons = {
+        ImportJob: _(
+            "The import was interrupted (the worker or the database stopped). Records already written are kept; "
+            "upload the file again to finish: nothing is imported twice."
+        ),
+        ExportJob: _("The export was interrupted (the worker or the database stopped). Start it again."),
+    }
+    for model, kind in ((ImportJob, IMPORT_LOCK), (ExportJob, EXPORT_LOCK)):
+        for pk in model.objects.filter(status=ImportStatus.RUNNING).values_list("pk", flat=True):
+            if queue.nobody_runs(kind, pk):
+                count += _finish_failed(model, pk, reasons[model], only_running=True)
+    return count
+
+
+def _finish_failed(model, pk: int, reason: str, *, only_running: bool = False) -> int:
+    try:
+        rows = model.objects.filter(pk=pk)
+        if only_running:
+            rows = rows.filter(status=ImportStatus.RUNNING)
+        return rows.update(status=ImportStatus.FAILED, finished_at=timezone.now(), report={"rejected": reason})
+    except Exception:  # noqa: BLE001 - the database is gone; recover_interrupted says it when it is back
+        close_old_connections()
+        if connection.connection is not None and not connection.is_usable():
+            connection.close()
+        return 0
+
+
+def _problem(exc: BaseException) -> str:
+    cause = exc.__cause__ or exc
+    text = (str(cause).strip().splitlines() or [""])[0][:200]
+    return f"{cause.__class__.__name__}: {text}" if text else cause.__class__.__name__

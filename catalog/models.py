@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from consortium.models import Library
 
 from .choices import Acquisition, HoldingStatus, ImportStatus, MaterialType, ReviewStatus, SourceFormat
+from .querysets import ImportJobQuerySet
 
 
 class Record(models.Model):
@@ -114,6 +115,9 @@ class Holding(models.Model):
     record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="holdings", db_index=False)
     library = models.ForeignKey(Library, on_delete=models.PROTECT, related_name="holdings", db_index=False)
     barcode = models.CharField(_("barcode"), max_length=64)
+    # The holdings field had no barcode: Silang made this one from the library code, the record's id and the
+    # field's position (catalog.ingest.pipeline.generated_barcode), the same at every re-import.
+    barcode_generated = models.BooleanField(_("barcode made by Silang"), default=False, db_default=False)
     call_number = models.CharField(_("call number"), max_length=100, blank=True)
     shelf_location = models.CharField(_("shelf location"), max_length=100, blank=True)
     copy_number = models.PositiveSmallIntegerField(_("copy number"), null=True, blank=True)
@@ -235,6 +239,8 @@ class ImportJob(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ImportJobQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("import job")
         verbose_name_plural = _("import jobs")
@@ -245,3 +251,29 @@ class ImportJob(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:import_detail", args=[self.pk])
+
+
+class ExportJob(models.Model):
+    """A whole-catalog or one library's export, built by the worker and downloaded when ready."""
+
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    format = models.CharField(max_length=8)
+    status = models.CharField(max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    processed = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.library.code if self.library else 'union catalog'} {self.format}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:export_detail", args=[self.pk])

@@ -203,6 +203,19 @@ def can_curate_catalog(actor) -> bool:
     return not is_api_key(actor) and is_coordinator(actor)
 
 
+def can_export_catalog(actor) -> bool:
+    """Exports are built by the worker for a signed-in person (an anonymous crawler cannot queue them)."""
+    return not is_api_key(actor) and bool(getattr(person(actor), "is_authenticated", False))
+
+
+def can_download_export(actor, job) -> bool:
+    """An export's file is its requester's (and coordinators')."""
+    someone = person(actor)
+    return bool(getattr(someone, "is_authenticated", False)) and (
+        job.requested_by_id == someone.pk or is_coordinator(actor)
+    )
+
+
 # --- interlibrary loan -----------------------------------------------------------------------------
 # Visibility: loans.querysets.IllRequestQuerySet.visible_to (reader: her own; staff: their library's,
 # as requester or lender; coordinators: statistics only). Acting: each transition in loans.services asks

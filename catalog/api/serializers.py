@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from catalog.choices import Acquisition, HoldingStatus
-from catalog.models import Holding, Record
+from catalog.models import Holding, ImportJob, Record
 
 
 class HoldingSerializer(serializers.ModelSerializer):
@@ -96,3 +96,27 @@ class HoldingUpsertSerializer(serializers.Serializer):
 class ImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="MARC21, MARCXML or CSV file")
     format = serializers.ChoiceField(choices=["marc21", "marcxml", "csv"], required=False)
+
+    def validate_file(self, upload):
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        from catalog.forms import check_upload
+
+        try:
+            return check_upload(upload)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:import-job-detail")
+    library = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    report = serializers.JSONField(read_only=True, help_text="The import report, once the job is done or failed.")
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id", "url", "library", "original_name", "format", "status", "processed", "total", "report",
+            "created_at", "started_at", "finished_at",
+        ]  # fmt: skip
+        read_only_fields = fields

@@ -8,15 +8,23 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from catalog import services
+from catalog import jobs, services
 from catalog.filtersets import HoldingFilterSet, RecordFilterSet
-from catalog.importing import import_bytes
-from catalog.models import Holding, Record
+from catalog.models import Holding, ImportJob, Record
 from consortium import policy
 from consortium.api.permissions import ReadForAnyoneWriteSignedIn, ReadOnlyKeyCannotWrite
 from consortium.models import Library
 
-from .serializers import HoldingSerializer, HoldingUpsertSerializer, ImportRequestSerializer, RecordSerializer
+from .serializers import (
+    HoldingSerializer,
+    HoldingUpsertSerializer,
+    ImportJobSerializer,
+    ImportRequestSerializer,
+    RecordSerializer,
+)
+
+# Room for the multipart envelope around a file of exactly the limit.
+UPLOAD_OVERHEAD = 64 * 1024
 
 
 class RecordViewSet(viewsets.ReadOnlyModelViewSet):
@@ -76,18 +84,38 @@ class HoldingViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.
             holding = services.holding_update(holding=holding, by=request.user, version=version, **data)
         return Response(HoldingSerializer(holding).data)
 
-    @extend_schema(request={"multipart/form-data": ImportRequestSerializer}, responses={200: dict})
+    @extend_schema(
+        request={"multipart/form-data": ImportRequestSerializer},
+        responses={202: ImportJobSerializer, 400: dict, 413: dict},
+    )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def bulk_import(self, request):
-        """Import a whole MARC21/MARCXML/CSV file for the key's library; answers with the import report."""
+        """Queue the import of a whole MARC21/MARCXML/CSV file for the key's library: answers 202 with the job,
+        whose `url` tells its progress and, when done, its report. Files over the upload limit get 413."""
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        if declared > jobs.upload_limit() + UPLOAD_OVERHEAD:
+            return Response({"file": [jobs.too_big_message(declared)]}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         library = self._library(request)
         policy.ensure_can_write_for(request.user, library)
         incoming = ImportRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         upload = incoming.validated_data["file"]
-        report = import_bytes(
-            library=library, data=upload.read(), filename=upload.name, fmt=incoming.validated_data.get("format")
+        job = jobs.import_job_create(
+            library=library,
+            upload=upload,
+            name=upload.name,
+            by=policy.person(request.user) if not policy.is_api_key(request.user) else None,
+            fmt=incoming.validated_data.get("format", ""),
         )
-        if report.rejected:
-            return Response({"file": [report.rejected]}, status=status.HTTP_400_BAD_REQUEST)
-        return Response(report.as_dict())
+        job.refresh_from_db()
+        data = ImportJobSerializer(job, context={"request": request}).data
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
+
+
+class ImportJobViewSet(viewsets.ReadOnlyModelViewSet):
+    """Import jobs of the caller's libraries: status, progress and, when done, the report."""
+
+    serializer_class = ImportJobSerializer
+
+    def get_queryset(self):
+        return ImportJob.objects.visible_to(self.request.user).select_related("library")

@@ -1,6 +1,6 @@
 """Inserted holdings refresh a record's holdings summary only when they change it.
 
-An import writes new records with their summary already filled in (catalog.importing); the summary trigger
+An import writes new records with their summary already filled in (catalog.ingest); the summary trigger
 then checks each inserted copy against its record instead of re-aggregating every holding of every record.
 An insert can only add a library to the summary or move its newest date forward, so this check is exact.
 """

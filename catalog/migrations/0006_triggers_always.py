@@ -1,7 +1,7 @@
 """The search and holdings-summary triggers fire in every session_replication_role.
 
 Imports switch the per-row foreign-key checks off (`session_replication_role = replica`) after checking and
-locking the rows they point to (catalog.importing); the catalog's own triggers must still run then, or the
+locking the rows they point to (catalog.ingest); the catalog's own triggers must still run then, or the
 search index and the holdings summary would fall behind.
 """
 

@@ -2,7 +2,7 @@
 
 The importer computes a batch's vectors and words with the very functions the triggers use
 (catalog_record_tsv, catalog_record_words), in another Postgres session, while its own session writes the
-previous batch (catalog.importing): on two cores they no longer wait in line with the writes. The insert trigger
+previous batch (catalog.ingest): on two cores they no longer wait in line with the writes. The insert trigger
 keeps a given vector only when the inserting transaction has set `silang.search_vectors_given`, and the word
 trigger leaves the words to the importer only under `silang.search_words_given`; every other insert (pages,
 API, ORM) is indexed by the triggers as before.
@@ -12,7 +12,7 @@ from django.db import migrations
 
 FORWARD = r"""
 -- A record's words before the suggestion filter; catalog_record_words keeps those of 3 to 40 characters that are
--- not numbers, once each, and an import's second session applies that same filter in Python (catalog.importing),
+-- not numbers, once each, and an import's second session applies that same filter in Python (catalog.ingest),
 -- where it is cheaper.
 CREATE OR REPLACE FUNCTION catalog_record_word_list(title text, subtitle text, authors jsonb, subjects varchar[],
                                                     series text) RETURNS text[]
@@ -29,7 +29,7 @@ CREATE OR REPLACE FUNCTION catalog_record_words(title text, subtitle text, autho
 CREATE OR REPLACE FUNCTION catalog_record_words_trg() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF current_setting('silang.search_words_given', true) = 'on' THEN
-        RETURN NULL;  -- the import adds the batch's words itself (catalog.importing)
+        RETURN NULL;  -- the import adds the batch's words itself (catalog.ingest)
     END IF;
     -- Sorted so that concurrent imports lock shared words in the same order (no deadlock).
     INSERT INTO catalog_search_word AS sw (word, ndoc)
@@ -44,7 +44,7 @@ CREATE OR REPLACE FUNCTION catalog_record_search_trg() RETURNS trigger LANGUAGE 
 BEGIN
     IF TG_OP = 'INSERT' THEN
         -- An import computes the vectors of a batch with this same function in a second session while it
-        -- writes the previous batch (catalog.importing), and says so for its own transaction only.
+        -- writes the previous batch (catalog.ingest), and says so for its own transaction only.
         IF NEW.search_vector IS NULL
            OR current_setting('silang.search_vectors_given', true) IS DISTINCT FROM 'on' THEN
             NEW.search_vector := catalog_record_tsv(NEW.title, NEW.subtitle, NEW.responsibility, NEW.authors,

@@ -1,7 +1,7 @@
 """The search vector and the word list of a record can share one reading of its authors.
 
 catalog_author_names(authors) (a subquery over the JSON) cost ≈ 3 µs a record and was evaluated twice when an
-import's second session computed a batch's vectors and words (catalog.importing). The work of both functions now
+import's second session computed a batch's vectors and words (catalog.ingest). The work of both functions now
 lives in `_named` variants that take the names as text; catalog_record_tsv and catalog_record_word_list stay, with
 the same signatures and results, as their wrappers, so the triggers and every other caller are unchanged.
 """

@@ -4,7 +4,7 @@ The row trigger of migration 0002 (its function last changed in 0009) ran for ev
 an import brings with its vector and holdings summary it only checked the import's setting and returned, a
 PL/pgSQL call that cost ≈ 1.7 µs a record on the importer's writing session. Inserts now fire it only when there
 is work for it: a missing vector, a missing summary, or a vector the inserting transaction did not say it
-computed (`silang.search_vectors_given`, catalog.importing). Updates fire it as before.
+computed (`silang.search_vectors_given`, catalog.ingest). Updates fire it as before.
 """
 
 from django.db import migrations

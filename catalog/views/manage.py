@@ -3,8 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -13,12 +14,11 @@ from django.views.generic import ListView
 from consortium import policy
 from consortium.models import Library
 
-from .. import services
-from ..choices import ReviewStatus
-from ..exporting import EXPORTERS, EXTENSIONS, FORMATS
+from .. import jobs, services
+from ..choices import ImportStatus, ReviewStatus
+from ..exporting import EXPORTERS, FORMATS
 from ..forms import HoldingForm, ImportUploadForm, MergeForm
-from ..jobs import start_job
-from ..models import Holding, ImportJob, MatchReview, Record
+from ..models import ExportJob, Holding, ImportJob, MatchReview, Record
 
 
 def _library_for_staff(request, code) -> Library:
@@ -148,10 +148,9 @@ class ImportListView(LoginRequiredMixin, View):
         if not form.is_valid():
             return self.render_page(form, status=400)
         upload = form.cleaned_data["file"]
-        job = ImportJob.objects.create(
-            library=self.library, uploaded_by=policy.person(request.user), file=upload, original_name=upload.name[:255]
+        job = jobs.import_job_create(
+            library=self.library, upload=upload, name=upload.name, by=policy.person(request.user)
         )
-        start_job(job)
         return redirect(job)
 
 
@@ -162,6 +161,8 @@ class ImportDetailView(LoginRequiredMixin, View):
         job = get_object_or_404(ImportJob.objects.select_related("library"), pk=pk)
         if not policy.can_manage_holdings(request.user, job.library):
             raise PermissionDenied(_("Only this library's librarians may see its imports."))
+        if job.status == ImportStatus.RUNNING and jobs.recover_interrupted():
+            job.refresh_from_db()  # its worker was gone: the page says so instead of "running" forever
         percent = int(100 * job.processed / job.total) if job.total else 0
         return render(
             request, self.template_name, {"job": job, "library": job.library, "percent": percent, "report": job.report}
@@ -169,28 +170,69 @@ class ImportDetailView(LoginRequiredMixin, View):
 
 
 class ExportView(View):
-    """Download page: one library's records or the whole union catalog."""
+    """Export page: one library's records or the whole union catalog, built by the worker as a file to download
+    (a big catalog takes minutes: no request waits for it)."""
 
     template_name = "catalog/export.html"
 
-    def get(self, request):
-        fmt = request.GET.get("format")
-        code = request.GET.get("library", "")
+    def context(self, request, **extra):
         libraries = Library.objects.visible_to(request.user).filter(source_records__isnull=False).distinct()
-        if fmt is None:
-            return render(request, self.template_name, {"libraries": libraries, "formats": FORMATS})
+        recent = (
+            ExportJob.objects.filter(requested_by=request.user).select_related("library")[:10]
+            if request.user.is_authenticated
+            else []
+        )
+        return {"libraries": libraries, "formats": FORMATS, "jobs": recent, **extra}
+
+    def get(self, request):
+        return render(request, self.template_name, self.context(request))
+
+    def post(self, request):
+        if not policy.can_export_catalog(request.user):
+            return redirect(f"{reverse('login')}?next={reverse('catalog:export')}")
+        fmt = request.POST.get("format", "")
+        context = self.context(request)
         if fmt not in EXPORTERS:
-            return render(
-                request,
-                self.template_name,
-                {"libraries": libraries, "formats": FORMATS, "error": _("Choose MARC21, MARCXML or CSV.")},
-                status=400,
-            )
-        library = get_object_or_404(libraries, code=code) if code else None
-        name = f"silang-{library.code.lower() if library else 'katalog-induk'}.{EXTENSIONS[fmt]}"
-        response = StreamingHttpResponse(EXPORTERS[fmt](library), content_type=FORMATS[fmt])
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+            context["error"] = _("Choose MARC21, MARCXML or CSV.")
+            return render(request, self.template_name, context, status=400)
+        code = request.POST.get("library", "")
+        library = None
+        if code:
+            library = context["libraries"].filter(code=code).first()
+            if library is None:
+                context["error"] = _("Choose a library from the list.")
+                return render(request, self.template_name, context, status=400)
+        job = jobs.export_job_create(library=library, fmt=fmt, by=request.user)
+        return redirect(job)
+
+
+class ExportDetailView(LoginRequiredMixin, View):
+    template_name = "catalog/export_detail.html"
+
+    def get_job(self, request, pk) -> ExportJob:
+        job = get_object_or_404(ExportJob.objects.select_related("library"), pk=pk)
+        if not policy.can_download_export(request.user, job):
+            raise Http404
+        return job
+
+    def get(self, request, pk):
+        job = self.get_job(request, pk)
+        if job.status == ImportStatus.RUNNING and jobs.recover_interrupted():
+            job.refresh_from_db()
+        return render(request, self.template_name, {"job": job, "report": job.report})
+
+
+class ExportDownloadView(ExportDetailView):
+    def get(self, request, pk):
+        job = self.get_job(request, pk)
+        if job.status != ImportStatus.DONE or not job.file:
+            raise Http404
+        return FileResponse(
+            job.file.open("rb"),
+            as_attachment=True,
+            filename=job.file.name.rsplit("/", 1)[-1],
+            content_type=FORMATS[job.format],
+        )
 
 
 class ReviewListView(LoginRequiredMixin, ListView):

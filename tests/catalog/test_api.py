@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from catalog.importing import import_bytes
+from catalog.ingest import import_bytes
 from catalog.models import Holding, Record
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +103,15 @@ def test_librarian_of_another_school_cannot_write_here(api_client, outsider, sch
 def test_bulk_import_with_a_read_write_key(api_client, write_key, school, data_file):
     upload = SimpleUploadedFile("fre.mrc", data_file("evergreen_lul_fre_100.mrc").read_bytes())
     response = api_client.post(IMPORT, {"file": upload}, **key(write_key))
-    assert response.status_code == 200, response.json()
-    assert response.json()["created"] == 100
+    assert response.status_code == 202, response.json()
+    job = api_client.get(response["Location"], **key(write_key)).json()
+    assert job["status"] == "done" and job["report"]["created"] == 100
     bad = api_client.post(IMPORT, {"file": SimpleUploadedFile("x.mrc", b"garbage")}, **key(write_key))
     assert bad.status_code == 400 and "file" in bad.json()
+
+
+def test_bulk_import_over_the_upload_limit_is_413(api_client, write_key, settings):
+    settings.CATALOG_UPLOAD_MAX_BYTES = 1000
+    big = SimpleUploadedFile("big.csv", b"title,barcode\n" + b"Buku,B1\n" * 20000)
+    response = api_client.post(IMPORT, {"file": big}, **key(write_key))
+    assert response.status_code == 413 and "1000" in response.json()["file"][0]

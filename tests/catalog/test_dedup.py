@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from catalog import services
 from catalog.dedup import dedup_catalog
-from catalog.importing import import_bytes
+from catalog.ingest import import_bytes
 from catalog.models import CatalogAudit, DistinctPair, MatchReview, Record, SourceRecord
 
 pytestmark = pytest.mark.django_db
@@ -179,7 +179,8 @@ def _old_catalog(school, other_school):
     """Two records of one edition that an earlier import (older rules) left apart."""
     import_bytes(
         library=school,
-        data=b"local_id,title,authors,publisher,year,barcode\nA1,Bumi Manusia,Pramoedya Ananta Toer,Hasta Mitra,1980,B1\n",
+        data=b"local_id,title,authors,publisher,year,barcode\n"
+        b"A1,Bumi Manusia,Pramoedya Ananta Toer,Hasta Mitra,1980,B1\n",
         filename="a.csv",
     )
     import_bytes(

@@ -3,9 +3,9 @@
 import pymarc
 import pytest
 
-from catalog import iso2709
-from catalog.bibdata import TAGS_READ, from_marc
-from catalog.readers import marc21_entry, split_marc21
+from catalog.ingest import iso2709
+from catalog.ingest.bibdata import TAGS_READ, from_marc
+from catalog.ingest.readers import marc21_entry, split_marc21
 
 MARC_FILES = [
     "evergreen_jazz_1k.mrc",  # MARC-8, mostly plain ASCII

@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from catalog.importing import import_bytes
+from catalog.ingest import import_bytes
 from catalog.models import Holding, ImportJob, MatchReview, Record
 
 pytestmark = pytest.mark.django_db
@@ -38,14 +38,13 @@ def test_empty_upload_is_a_form_error(client, librarian, school):
     assert not ImportJob.objects.exists()
 
 
-def test_rejected_upload_report_says_nothing_changed(client, librarian, school):
+def test_a_file_that_cannot_be_imported_is_refused_on_the_page_at_once(client, librarian, school):
     client.force_login(librarian)
-    client.post(
+    response = client.post(
         reverse("catalog:import_list", args=[school.code]), {"file": SimpleUploadedFile("x.csv", b"judul\nA\n")}
     )
-    job = ImportJob.objects.get()
-    assert job.status == "failed"
-    assert "title" in client.get(job.get_absolute_url()).content.decode()
+    assert response.status_code == 400 and "title" in response.content.decode()
+    assert not ImportJob.objects.exists()
 
 
 def test_import_pages_are_for_the_librarys_staff_only(client, outsider, student, school):
@@ -100,12 +99,20 @@ def test_outsider_cannot_edit_another_schools_copy(client, outsider, book):
     assert client.get(reverse("catalog:holding_edit", args=[book.holdings.get().pk])).status_code == 403
 
 
-def test_export_downloads(client, book, school):
-    response = client.get(reverse("catalog:export"), {"format": "csv", "library": school.code})
-    assert response.status_code == 200
-    assert "Laskar Pelangi" in b"".join(response.streaming_content).decode("utf-8-sig")
-    assert client.get(reverse("catalog:export"), {"format": "pdf"}).status_code == 400
+def test_export_is_a_job_downloaded_when_ready(client, book, school, librarian, outsider):
     assert client.get(reverse("catalog:export")).status_code == 200
+    assert client.post(reverse("catalog:export"), {"format": "csv"}).status_code == 302  # to the login page
+    client.force_login(librarian)
+    response = client.post(reverse("catalog:export"), {"format": "csv", "library": school.code})
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and b"export-download" in page.content
+    job = page.context["job"]
+    download = client.get(reverse("catalog:export_download", args=[job.pk]))
+    assert "Laskar Pelangi" in b"".join(download.streaming_content).decode("utf-8-sig")
+    assert client.post(reverse("catalog:export"), {"format": "pdf"}).status_code == 400
+    client.force_login(outsider)  # someone else's export: not found
+    assert client.get(reverse("catalog:export_download", args=[job.pk])).status_code == 404
 
 
 def test_coordinator_reviews_merges_and_splits(client, coordinator, school, other_school, book):

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from catalog.importing import import_bytes
+from catalog.ingest import import_bytes
 from catalog.models import DistinctPair, MatchReview, Record
 
 pytestmark = pytest.mark.django_db
@@ -21,9 +21,10 @@ def queue(school, other_school):
     )
     import_bytes(
         library=other_school,
-        # a year apart (0.65), and a year apart with another publisher... of the same name's start (0.65 - 0.15)
+        # a year apart (score 0.65); the same year with another publisher (0.60)
         data=HEADER
-        + b"Laskar pelangi,Andrea Hirata,Bentang,2006,,C1\nBumi manusia,Pramoedya Ananta Toer,Lentera Dipantara,1980,,C2\n",
+        + b"Laskar pelangi,Andrea Hirata,Bentang,2006,,C1\n"
+        + b"Bumi manusia,Pramoedya Ananta Toer,Lentera Dipantara,1980,,C2\n",
         filename="b.csv",
     )
     return list(MatchReview.objects.order_by("-score"))

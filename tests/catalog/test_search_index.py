@@ -109,7 +109,7 @@ def test_search_vector_weights_title_authors_subjects():
 
 
 def test_imported_records_and_copies_are_searchable_at_once(school):
-    from catalog.importing import import_bytes
+    from catalog.ingest import import_bytes
 
     csv = (
         "local_id,title,authors,publisher,year,barcode\n"

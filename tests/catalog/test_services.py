@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from catalog import services
-from catalog.importing import import_bytes
+from catalog.ingest import import_bytes
 from catalog.models import CatalogAudit, Holding, MatchReview, Record, SourceRecord
 
 pytestmark = pytest.mark.django_db

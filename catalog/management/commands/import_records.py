@@ -1,8 +1,11 @@
 import sys
+from pathlib import Path
 
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.importing import import_file
+from catalog import jobs
+from catalog.ingest import ImportReport
 from consortium.models import Library
 
 
@@ -53,15 +56,19 @@ class Command(BaseCommand):
             target = Library.objects.get(code__iexact=library)
         except Library.DoesNotExist as exc:
             raise CommandError(f"No member library with code {library!r}.") from exc
-        try:
-            report = import_file(
-                library=target,
-                path=file,
-                fmt=format,
-                progress=progress_bar(sys.stderr) if options["verbosity"] > 0 else None,
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"No such file: {file}")
+        if path.stat().st_size > jobs.upload_limit():
+            raise CommandError(jobs.too_big_message(path.stat().st_size))
+        # The same job as an upload from the page or the API (kept with its report, shown on the library's
+        # import page), run here so the command can show its progress and wait for the end.
+        with path.open("rb") as handle:
+            job = jobs.import_job_create(
+                library=target, upload=File(handle, name=path.name), name=path.name, fmt=format or "", run_here=True
             )
-        except FileNotFoundError as exc:
-            raise CommandError(f"No such file: {file}") from exc
+        job = jobs.run_import_job(job.pk, progress=progress_bar(sys.stderr) if options["verbosity"] > 0 else None)
+        report = ImportReport(**job.report)
         print_report(self.stdout, self.style, report)
         if report.rejected:
             raise CommandError("import rejected")

@@ -1,11 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.jobs import run_job
+from catalog.jobs import run_import_job
 from catalog.models import ImportJob
 
 
 class Command(BaseCommand):
-    help = "Carry out a queued import job (for jobs left queued by a restart)."
+    help = "Carry out a queued import job here instead of in the worker."
 
     def add_arguments(self, parser):
         parser.add_argument("job_id", type=int, nargs="?")
@@ -16,5 +16,5 @@ class Command(BaseCommand):
         if ids == [None]:
             raise CommandError("Give a job id or --all-queued.")
         for pk in ids:
-            job = run_job(pk)
+            job = run_import_job(pk)
             self.stdout.write(f"job {pk}: {job.status}")

@@ -16,31 +16,35 @@ import hashlib
 import io
 import json
 import os
+import random
 import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
 import psycopg2
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, connection, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consortium.jobs import lock_key
 from consortium.models import Library
 
-from . import matching
+from .. import matching
+from ..choices import HoldingStatus, SourceFormat
+from ..models import Holding, MatchReview, Record, SourceRecord
 from .bibdata import RECORD_COLUMNS
-from .choices import HoldingStatus, SourceFormat
-from .models import Holding, MatchReview, Record, SourceRecord
 from .pgcopy import copy_value
 from .readers import (
     Entry,
     FileRejected,
+    ImportItem,
     cyclic_gc_paused,
     item_copy_text,
     prepare,
@@ -51,12 +55,13 @@ from .readers import (
 )
 
 BATCH_SIZE = 2000
+# A batch that meets a deadlock or serialization failure is tried this many times before it is split.
+BATCH_ATTEMPTS = 4
 # COPY data goes to Postgres in pieces of this size (psycopg2's default, 8 kB, meant ≈ 30,000 round trips through the
 # driver for 100,000 records).
 COPY_CHUNK = 1 << 20
 # Files with fewer records are parsed in this process: starting workers would cost more than it saves.
 PARALLEL_MIN_RECORDS = getattr(settings, "CATALOG_IMPORT_PARALLEL_MIN_RECORDS", 4 * BATCH_SIZE)
-MAX_IMPORT_BYTES = getattr(settings, "CATALOG_IMPORT_MAX_BYTES", 250 * 1024 * 1024)
 
 
 @dataclass
@@ -71,6 +76,8 @@ class ImportReport:
     holdings_added: int = 0
     holdings_updated: int = 0
     holdings_unchanged: int = 0
+    # Copies whose holdings field had no barcode: kept with a barcode made by Silang (Holding.barcode_generated).
+    generated_barcodes: int = 0
     skipped: list[dict] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
     rejected: str = ""
@@ -89,12 +96,8 @@ def import_file(
 ) -> ImportReport:
     path = Path(path)
     size = path.stat().st_size
-    if size > MAX_IMPORT_BYTES:
-        report = ImportReport(
-            rejected=_("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
-            % {"size": size // 2**20, "limit": MAX_IMPORT_BYTES // 2**20}
-        )
-        return report
+    if size > settings.CATALOG_UPLOAD_MAX_BYTES:
+        return ImportReport(rejected=too_big(size))
     return import_bytes(library=library, data=path.read_bytes(), filename=path.name, fmt=fmt, progress=progress)
 
 
@@ -106,13 +109,41 @@ def import_bytes(
     fmt: str | None = None,
     progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportReport:
-    with cyclic_gc_paused():
+    """Imports of one library run one at a time, whatever started them (worker, command, demo seeding): a
+    second one waits here for the first to finish."""
+    with cyclic_gc_paused(), library_import_lock(library):
         return _import_bytes(library=library, data=data, filename=filename, fmt=fmt, progress=progress)
+
+
+@contextmanager
+def library_import_lock(library: Library):
+    """Held by an import of the library (session-level, so re-entrant: a job holds it while it waits its turn
+    and its import takes it again)."""
+    key = lock_key("catalog-import-library")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [key, library.pk])
+    try:
+        yield
+    finally:
+        with suppress(Exception):  # the connection may be gone, and the lock with it
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [key, library.pk])
+
+
+def too_big(size: int) -> str:
+    limit = settings.CATALOG_UPLOAD_MAX_BYTES
+    return _("The file is %(size)s; the limit is %(limit)s. Split it into smaller files.") % {
+        "size": filesizeformat(size),
+        "limit": filesizeformat(limit),
+    }
 
 
 def _import_bytes(*, library, data, filename, fmt, progress) -> ImportReport:
     started = time.monotonic()
     report = ImportReport()
+    if len(data) > settings.CATALOG_UPLOAD_MAX_BYTES:
+        report.rejected = too_big(len(data))
+        return report
     try:
         report.format = fmt or sniff_format(data[:4096], filename)
         if report.format == SourceFormat.MARC21:
@@ -187,10 +218,15 @@ class _Importer:
         self.vectors = _VectorSession.result(vectors)
         self.report.records_read += len(entries)
         good: list[Entry] = [entry for entry in entries if not entry.error]
-        if len(good) < len(entries):
-            for entry in entries:
-                if entry.error:
-                    self.skip(entry.number, entry.error)
+        for entry in entries:
+            if entry.error:
+                self.skip(entry.number, entry.error)
+            for note in entry.warnings:
+                self.warn(entry.number, note)
+        for entry in good:
+            entry.bib.local_id = self.effective_local_id(entry)
+            if any(item.generated_from for item in entry.bib.items):
+                entry.bib.items = self.name_unnamed_copies(entry)
         # Barcodes: nearly always new to this file, which one look at the whole batch tells.
         codes = {item.barcode: entry.number for entry in good for item in entry.bib.items}
         clean = len(codes) == sum(len(entry.bib.items) for entry in good) and self.seen_barcodes.keys().isdisjoint(
@@ -204,16 +240,59 @@ class _Importer:
                 self.warn(entry.number, _("ISBN %(isbn)s is not valid and was left out.") % {"isbn": bad})
             if not clean:
                 bib.items = self.first_copies(entry)
-            bib.local_id = self.effective_local_id(entry)
         if not good:
             return
+        self.write_with_retries(good)
+
+    def write_with_retries(self, entries: list[Entry]) -> None:
+        """The batch in one transaction, the fast way first; then the careful way; a deadlock or serialization
+        failure (another import touching the same shared records) is retried; a batch the database still refuses
+        is written record by record, so that only the record it refuses is reported and skipped."""
         if self.fast:
             try:
-                self.write_batch(good, fast=True)
+                self.write_batch(entries, fast=True)
                 return
-            except (_Retry, IntegrityError, psycopg2.IntegrityError):  # COPY's errors come unwrapped
+            except (_Retry, DatabaseError, psycopg2.Error):  # COPY's errors come unwrapped
                 pass  # rolled back whole; written again the careful way below
-        self.write_batch(good, fast=False)
+        refused = ""
+        for attempt in range(BATCH_ATTEMPTS):
+            try:
+                self.write_batch(entries, fast=False)
+                return
+            except (DatabaseError, psycopg2.Error) as exc:
+                if _is_transient(exc) and attempt + 1 < BATCH_ATTEMPTS:
+                    time.sleep(0.05 * (attempt + 1) * (1 + random.random()))
+                    continue
+                if _connection_lost(exc):
+                    raise
+                refused = _short_error(exc)
+                break
+        if len(entries) == 1:
+            entry = entries[0]
+            self.skip(
+                entry.number,
+                _("record %(n)s: the database refused it (%(problem)s).") % {"n": entry.number, "problem": refused},
+                entry.bib.local_id,
+            )
+            return
+        for entry in entries:
+            self.write_with_retries([entry])
+
+    def name_unnamed_copies(self, entry: Entry) -> list:
+        """Copies from holdings fields without a barcode get one made from the library's code, the record's id in
+        the library and the field's place in the record: the same at every re-import of the record."""
+        items = []
+        for item in entry.bib.items:
+            if item.generated_from:
+                barcode = generated_barcode(self.library.code, entry.bib.local_id, item.generated_from)
+                if isinstance(item, ImportItem):
+                    item = item._replace(barcode=barcode, copy_text=copy_value(barcode) + item.copy_text)
+                else:
+                    item.barcode = barcode
+                    item.copy_text = copy_value(barcode) + item.copy_text if item.copy_text else ""
+                self.report.generated_barcodes += 1
+            items.append(item)
+        return items
 
     def first_copies(self, entry: Entry) -> list:
         """The record's copies whose barcode this file has not used before; the others are reported."""
@@ -274,6 +353,12 @@ class _Importer:
 
     def write(self, entries: list[Entry], *, fast: bool) -> None:
         library = self.library
+        # Finding a batch's matches and creating its new records is one step among concurrent imports: two imports
+        # bringing the same new ISBN at the same instant would otherwise each find nothing and each create the
+        # record. The lock is held to the batch's commit; reading, parsing and the search vectors still run in
+        # parallel (bench/README.md, "Imports at the same time").
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [lock_key("catalog-record-create")])
         local_ids = [e.bib.local_id for e in entries if e.bib.local_id]
         # A library's first import has no earlier sources to find, and ids repeated in the file are made unique
         # (effective_local_id). An import of the same library running meanwhile could still add one: the fast
@@ -375,7 +460,8 @@ class _Importer:
                 raise _Retry
             if existing:
                 cursor.execute(
-                    "SELECT count(*) FROM (SELECT id FROM catalog_record WHERE id = ANY(%s) FOR KEY SHARE) s",
+                    "SELECT count(*) FROM"
+                    " (SELECT id FROM catalog_record WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE) s",
                     [existing],
                 )
                 if cursor.fetchone()[0] != len(existing):
@@ -547,7 +633,11 @@ class _Importer:
         known_barcodes = self.known_barcodes
         for record_id, entry, source_id in rows:
             for item in entry.bib.items:
-                line = f"{record_id}{head}{item.copy_text or item_copy_text(item)}{tail}{source_id}\t1\t{now}\n"
+                generated = "t" if item.generated_from else "f"
+                line = (
+                    f"{record_id}{head}{item.copy_text or item_copy_text(item)}{tail}{source_id}\t1\t{now}"
+                    f"\t{generated}\n"
+                )
                 if fast and not (known_barcodes and item.barcode[:64] in known_barcodes):
                     # A barcode the library did not have: a plain insert (a clash with a copy added meanwhile
                     # raises, and the batch is written again through the upsert).
@@ -705,6 +795,7 @@ _HOLDING_COLUMNS = (
     "source_id",
     "version",
     "updated_at",
+    "barcode_generated",
 )
 
 
@@ -750,3 +841,27 @@ def _next_ids(table: str, count: int) -> list[int]:
 
 
 _sequences: dict[str, str] = {}
+
+
+def generated_barcode(library_code: str, local_id: str, position: str) -> str:
+    barcode = f"{library_code}-{local_id}-{position}"
+    if len(barcode) <= 64:
+        return barcode
+    digest = hashlib.sha1(f"{local_id}-{position}".encode()).hexdigest()[:24]
+    return f"{library_code[:30]}-{digest}-{position}"[:64]
+
+
+def _is_transient(exc: BaseException) -> bool:
+    cause = exc.__cause__ if isinstance(exc, DatabaseError) and exc.__cause__ else exc
+    return isinstance(cause, psycopg2.errors.DeadlockDetected | psycopg2.errors.SerializationFailure)
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    """The server went away: the job stops and says so, rather than reporting every record as refused."""
+    cause = exc.__cause__ if isinstance(exc, DatabaseError) and exc.__cause__ else exc
+    return isinstance(cause, psycopg2.OperationalError | psycopg2.InterfaceError) and not _is_transient(exc)
+
+
+def _short_error(exc: BaseException) -> str:
+    cause = exc.__cause__ if isinstance(exc, DatabaseError) and exc.__cause__ else exc
+    return (str(cause).strip().splitlines() or [cause.__class__.__name__])[0][:200]

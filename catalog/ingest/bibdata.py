@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass, field
 
 import pymarc
+from django.utils.translation import gettext as _
 
-from .choices import ContributorRole, MaterialType
+from ..choices import ContributorRole, MaterialType
+from ..normalize import clean_issn, first_year, isbn13, page_count, strip_punct
 from .iso2709 import LeanRecord
-from .normalize import clean_issn, first_year, isbn13, page_count, strip_punct
 
 ACCESSION = re.compile(r"accession\s*(?:no\.?|number)?\s*:?\s*(\S+)", re.IGNORECASE)
 
@@ -40,6 +41,9 @@ class ItemData:
     ill_allowed: bool = True
     status: str = "available"
     copy_text: str = ""  # filled by readers.prepare for the importer
+    # A holdings field without a barcode: where it was ("852-2": the second 852), from which the importer makes a
+    # barcode of its own, stable across re-imports (pipeline.generated_barcode). Empty when the barcode was given.
+    generated_from: str = ""
 
 
 # catalog.Record columns filled from incoming records, in the order importers write them.
@@ -153,54 +157,60 @@ def _first(record: pymarc.Record, tags: tuple[str, ...], code: str) -> str:
 
 
 def _items(record: pymarc.Record) -> list[ItemData]:
+    """The copies in 852 (MARC holdings), 952 (Koha) and 949 (Evergreen, Sirsi). A field without a barcode is still a
+    copy the school holds: it comes back with `generated_from` set instead of a barcode."""
     items: list[ItemData] = []
-    for fld in record.get_fields("852"):
+    for position, fld in enumerate(record.get_fields("852"), start=1):
         # $p is the barcode; some systems only give an accession number in a note ($x "Accession no.: 4900").
         barcode = (fld.get("p") or "").strip() or ACCESSION.search(fld.get("x") or "")
-        barcode = barcode.group(1) if isinstance(barcode, re.Match) else barcode
-        if barcode:
-            call = " ".join(v for v in (fld.get("h"), fld.get("i")) if v).strip()
-            copy = fld.get("t")
-            items.append(
-                ItemData(
-                    barcode=barcode,
-                    call_number=call,
-                    shelf_location=(fld.get("c") or "").strip(),
-                    copy_number=int(copy) if copy and copy.isdigit() else None,
-                )
+        barcode = barcode.group(1) if isinstance(barcode, re.Match) else (barcode or "")
+        call = " ".join(v for v in (fld.get("h"), fld.get("i")) if v).strip()
+        copy = fld.get("t")
+        items.append(
+            ItemData(
+                barcode=barcode,
+                call_number=call,
+                shelf_location=(fld.get("c") or "").strip(),
+                copy_number=_copy_number(copy),
+                generated_from="" if barcode else f"852-{position}",
             )
-    for fld in record.get_fields("952"):  # Koha
+        )
+    for position, fld in enumerate(record.get_fields("952"), start=1):  # Koha
         barcode = (fld.get("p") or "").strip()
-        if barcode:
-            copy = fld.get("t")
-            lost_or_withdrawn = (fld.get("1") or "0") not in ("", "0") or (fld.get("0") or "0") not in ("", "0")
-            items.append(
-                ItemData(
-                    barcode=barcode,
-                    call_number=(fld.get("o") or "").strip(),
-                    shelf_location=(fld.get("c") or "").strip(),
-                    copy_number=int(copy) if copy and copy.isdigit() else None,
-                    ill_allowed=(fld.get("7") or "0") in ("", "0"),
-                    status="missing" if lost_or_withdrawn else "available",
-                )
+        copy = fld.get("t")
+        lost_or_withdrawn = (fld.get("1") or "0") not in ("", "0") or (fld.get("0") or "0") not in ("", "0")
+        items.append(
+            ItemData(
+                barcode=barcode,
+                call_number=(fld.get("o") or "").strip(),
+                shelf_location=(fld.get("c") or "").strip(),
+                copy_number=_copy_number(copy),
+                ill_allowed=(fld.get("7") or "0") in ("", "0"),
+                status="missing" if lost_or_withdrawn else "available",
+                generated_from="" if barcode else f"952-{position}",
             )
-    for fld in record.get_fields("949"):  # Evergreen / Sirsi exports
+        )
+    for position, fld in enumerate(record.get_fields("949"), start=1):  # Evergreen / Sirsi exports
         barcode = (fld.get("i") or fld.get("p") or "").strip()
-        if barcode:
-            items.append(
-                ItemData(
-                    barcode=barcode,
-                    call_number=(fld.get("a") or "").strip(),
-                    shelf_location=(fld.get("l") or "").strip(),
-                )
+        items.append(
+            ItemData(
+                barcode=barcode,
+                call_number=(fld.get("a") or "").strip(),
+                shelf_location=(fld.get("l") or "").strip(),
+                generated_from="" if barcode else f"949-{position}",
             )
+        )
     return items
 
 
-# Every tag from_marc reads (tested): the lean reader (catalog.iso2709) decodes only these.
+def _copy_number(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
+
+
+# Every tag from_marc reads (tested): the lean reader (catalog.ingest.iso2709) decodes only these.
 TAGS_READ = frozenset(
     "001 008 020 022 041 082 100 110 111 245 250 260 264 300 440 490 520 600 610 650 651 655 700 710 711 830 "
-    "852 949 952".split()
+    "200 852 949 952".split()
 )
 
 
@@ -217,7 +227,11 @@ def from_marc(record: pymarc.Record | LeanRecord) -> BibData:
     if title and any(parts):
         title = ". ".join([title, *(part for part in parts if part)])
     if not title:
-        raise ValueError("no title (245 $a)")
+        if not record.get_fields("245") and _first(record, ("200",), "a"):
+            raise ValueError(
+                _("a UNIMARC record (title in 200 $a): UNIMARC is not read; export the records as MARC 21")
+            )
+        raise ValueError(_("no title (245 $a)"))
     authors = []
     for tag in ("100", "110", "111", "700", "710", "711"):
         for fld in record.get_fields(tag):

@@ -8,29 +8,32 @@ before anything is written.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gc
 import io
 import json
+import logging
 import multiprocessing
 import re
 import threading
+import warnings
 from collections import deque, namedtuple
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 
 import pymarc
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import iso2709
+from ..choices import MaterialType, SourceFormat
+from ..matching import Features, block_key, features_of
+from ..normalize import clean_issn, first_year, isbn13, page_count, strip_punct
+from . import iso2709, validate
 from .bibdata import TAGS_READ, BibData, ItemData, from_marc
-from .choices import MaterialType, SourceFormat
-from .matching import Features, block_key, features_of
-from .normalize import clean_issn, first_year, isbn13, page_count, strip_punct
 from .pgcopy import array_text, copy_row, json_text
 
 RECORD_TERMINATOR = b"\x1d"
@@ -53,6 +56,8 @@ class Entry:
     match_key: str = ""  # the blocking key (catalog.matching.block_key), kept in Record.match_key
     features: Features | None = None  # what deduplication compares (catalog.matching)
     record_copy: str = ""
+    # What was repaired to read or write the record (shown in the report with the record's number).
+    warnings: list[str] = field(default_factory=list)
 
     def full_bib(self) -> BibData:
         """The whole bibliographic data, re-read from the MARC record when only the importer's part of it came
@@ -83,7 +88,7 @@ class ImportBib:
 
 # A copy as a parse worker sends it back: what the importer reads of it (its barcode, its status for the record's
 # holdings summary, and the COPY text made by `prepare`).
-ImportItem = namedtuple("ImportItem", ["barcode", "status", "copy_text"])
+ImportItem = namedtuple("ImportItem", ["barcode", "status", "copy_text", "generated_from"])
 
 
 def prepare(entry: Entry) -> Entry:
@@ -91,9 +96,15 @@ def prepare(entry: Entry) -> Entry:
     bib = entry.bib
     if bib is None:
         return entry
-    entry.match_key = block_key(bib.title, bib.subtitle)
+    record_copy = record_copy_text(bib)
+    notes = validate.check(bib, record_copy)
+    if notes:
+        entry.warnings.extend(notes)
+        record_copy = record_copy_text(bib)
+    entry.record_copy = record_copy
+    # Deduplication's blocking key and features (catalog.matching), of the record as validated.
+    entry.match_key = block_key(bib.title, bib.subtitle)[: validate.MATCH_KEY_LENGTH]
     entry.features = features_of(bib)
-    entry.record_copy = record_copy_text(bib)
     for item in bib.items:
         item.copy_text = item_copy_text(item)
     return entry
@@ -133,6 +144,27 @@ def sniff_format(head: bytes, filename: str = "") -> str:
     if filename.lower().endswith(".xml"):
         return SourceFormat.MARCXML
     return SourceFormat.CSV
+
+
+def precheck(head: bytes, filename: str = "", fmt: str | None = None) -> str:
+    """What is wrong with a file whose first bytes are `head`, found before it is queued (empty if nothing yet):
+    the page and the API answer such files at once instead of with a failed job."""
+    try:
+        fmt = fmt or sniff_format(head, filename)
+        if fmt == SourceFormat.MARC21:
+            split_marc21(head)
+        elif fmt == SourceFormat.CSV:
+            text = _decode_csv(head[: head.rfind(b"\n") + 1] or head)
+            first = text.splitlines()[0] if text.splitlines() else ""
+            columns = {part.strip().strip('"').lower() for part in re.split(r"[,;\t]", first)}
+            if "title" not in columns:
+                raise FileRejected(
+                    _("The CSV file has no 'title' column. Expected columns: %(columns)s.")
+                    % {"columns": ", ".join(SILANG_COLUMNS)}
+                )
+    except FileRejected as exc:
+        return str(exc)
+    return ""
 
 
 def read_entries(data: bytes, fmt: str) -> Iterator[Entry]:
@@ -189,38 +221,73 @@ def split_marc21(data: bytes) -> list[bytes]:
 
 
 def marc21_entry(number: int, body: bytes, *, lean: bool = True) -> Entry:
-    """The record read by the lean reader when it can (catalog.iso2709), otherwise by pymarc; `lean=False` reads
-    with pymarc only (the benchmark's reference, and the tests that compare the two)."""
+    """The record read by the lean reader when it can (catalog.ingest.iso2709), else by pymarc, else by the
+    tolerant reader (iso2709.read_tolerant), which says what it repaired; a record none of them can read is
+    reported with the reason. `lean=False` skips the lean reader (the benchmark's pymarc reference, and the
+    tests that compare the two)."""
     chunk = body.lstrip(b"\r\n") + RECORD_TERMINATOR
     declared = chunk[:5]
-    if not declared.isdigit():
-        return Entry(number, error=_("record %(n)s: no record length in the leader (corrupt data).") % {"n": number})
-    if int(declared) != len(chunk):
-        reason = _("truncated") if int(declared) > len(chunk) else _("corrupt")
-        return Entry(
-            number,
-            raw=chunk,
-            error=_("record %(n)s: %(reason)s (leader says %(declared)s bytes, found %(found)s).")
-            % {"n": number, "reason": reason, "declared": int(declared), "found": len(chunk)},
-        )
-    if lean:
+    length_ok = declared.isdigit() and int(declared) == len(chunk)
+    if length_ok:
+        if lean:
+            try:
+                return _entry_from_marc(number, iso2709.read(chunk, TAGS_READ), chunk)
+            except Exception:  # noqa: BLE001 - NotLean, or anything unusual: the careful path reads it
+                pass
         try:
-            return _entry_from_marc(number, iso2709.read(chunk, TAGS_READ), chunk)
-        except iso2709.NotLean:
+            with _pymarc_quiet():
+                record = _decode_marc(chunk)
+        except Exception:  # noqa: BLE001 - pymarc raises many kinds for broken records; the tolerant reader tries
             pass
+        else:
+            return _entry_from_marc(number, record, chunk)
     try:
-        record = _decode_marc(chunk)
-    except UnicodeDecodeError:
-        return Entry(
-            number, raw=chunk, error=_("record %(n)s: the text is neither valid MARC-8 nor UTF-8.") % {"n": number}
+        record, notes = iso2709.read_tolerant(chunk)
+    except iso2709.Unreadable as exc:
+        if declared.isdigit() and int(declared) > len(chunk):
+            reason = _("truncated (leader says %(declared)s bytes, found %(found)s)") % {
+                "declared": int(declared),
+                "found": len(chunk),
+            }
+        elif str(exc) == "truncated":
+            reason = _("truncated (%(found)s bytes)") % {"found": len(chunk)}
+        else:
+            reason = _("corrupt: the directory does not match the fields")
+        return Entry(number, raw=chunk, error=_("record %(n)s: %(reason)s.") % {"n": number, "reason": reason})
+    entry = _entry_from_marc(number, record, chunk)
+    if not length_ok:
+        entry.warnings.append(
+            _(
+                "the leader's record length (%(declared)s) is not the record's %(found)s bytes; read between the "
+                "record terminators."
+            )
+            % {"declared": declared.decode("ascii", "replace"), "found": len(chunk)}
         )
-    except Exception as exc:  # pymarc raises many kinds for broken directories and fields
-        return Entry(
-            number,
-            raw=chunk,
-            error=_("record %(n)s: unreadable (%(problem)s).") % {"n": number, "problem": exc.__class__.__name__},
-        )
-    return _entry_from_marc(number, record, chunk)
+    for note in notes:
+        kind, _sep, count = note.partition(":")
+        if kind == "marc8-under-utf8":
+            entry.warnings.append(_("the leader says UTF-8 but the text is MARC-8; it was read as MARC-8."))
+        elif kind == "replaced":
+            entry.warnings.append(_("%(count)s invalid characters were replaced by the sign �.") % {"count": count})
+        elif kind == "leader":
+            entry.warnings.append(_("the leader held characters that are not allowed there; they became spaces."))
+        elif kind == "controls":
+            entry.warnings.append(_("%(count)s control characters were removed.") % {"count": count})
+    return entry
+
+
+@contextmanager
+def _pymarc_quiet():
+    """pymarc reports some repairs on stderr, as warnings or in its log: the import's report says what matters."""
+    logger = logging.getLogger("pymarc")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
 
 
 def _worker_setup() -> None:
@@ -268,10 +335,11 @@ def _pack(entry: Entry) -> tuple:
     bib = entry.bib
     if bib is None:
         return (entry.number, entry.raw, entry.error)
-    items = [(item.barcode, item.status, item.copy_text) for item in bib.items]
+    items = [(item.barcode, item.status, item.copy_text, item.generated_from) for item in bib.items]
     return (
         entry.number, entry.error, entry.match_key, tuple(entry.features), entry.record_copy,
         bib.local_id, str(bib.material_type), bib.isbns, bib.bad_isbns, bib.year, bib.pages, items,
+        entry.warnings,
     )  # fmt: skip
 
 
@@ -279,10 +347,10 @@ def _unpack(packed: tuple, bodies: list[bytes]) -> Entry:
     """`bodies`: the file's records, as given to read_marc21_batches."""
     if len(packed) == 3:
         return Entry(packed[0], raw=packed[1], error=packed[2])
-    number, error, key, features, record_copy, local_id, material, isbns, bad, year, pages, items = packed
+    number, error, key, features, record_copy, local_id, material, isbns, bad, year, pages, items, notes = packed
     bib = ImportBib(local_id, material, isbns, bad, year, pages, list(map(ImportItem._make, items)))
     raw = bodies[number - 1].lstrip(b"\r\n") + RECORD_TERMINATOR  # the bytes marc21_entry read
-    return Entry(number, bib, raw, error, key, Features._make(features), record_copy)
+    return Entry(number, bib, raw, error, key, Features._make(features), record_copy, notes)
 
 
 def _piece_bounds(total: int, size: int, smallest: int = 250) -> Iterator[tuple[int, int]]:
@@ -367,10 +435,20 @@ def read_marcxml(data: bytes) -> Iterator[Entry]:
         # Bare <record> elements (no collection, sometimes no namespace): wrap them so they parse.
         body = re.sub(rb"^<\?xml[^>]*\?>", b"", text)
         text = b'<collection xmlns="' + MARCXML_NS.encode() + b'">' + body + b"</collection>"
+    if b"datafield" not in text and b"controlfield" not in text:
+        if b"purl.org/dc/elements" in text[:20000] or b"oai_dc" in text[:20000]:
+            raise FileRejected(
+                _(
+                    "This is a Dublin Core (oai_dc) file, not MARCXML: its records have no MARC fields. Export "
+                    "the records as MARC 21 or MARCXML."
+                )
+            )
+        raise FileRejected(_("No MARCXML records were found in the file (no datafield or controlfield)."))
     if b"xmlns" not in text[:2000]:
         text = text.replace(b"<collection", b'<collection xmlns="' + MARCXML_NS.encode() + b'"', 1)
     try:
-        records = pymarc.parse_xml_to_array(io.BytesIO(text), strict=False)
+        with _pymarc_quiet():
+            records = pymarc.parse_xml_to_array(io.BytesIO(text), strict=False)
     except Exception as exc:  # xml.sax.SAXParseException and friends
         line = exc.getLineNumber() if hasattr(exc, "getLineNumber") else "?"
         problem = exc.getMessage() if hasattr(exc, "getMessage") else str(exc)
@@ -455,12 +533,23 @@ def _decode_csv(data: bytes) -> str:
 
 def read_csv(data: bytes) -> Iterator[Entry]:
     text = _decode_csv(data)
+    nul_rows = set()
+    if "\x00" in text:
+        # Python's csv module stops at a NUL: the rows that had one are read without it and say so.
+        nul_rows = {number for number, line in enumerate(text.split("\n"), start=1) if "\x00" in line}
+        text = text.replace("\x00", "")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    # A cell may be as long as the file (the upload limit bounds it), not only csv's default 131,072 characters.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    columns = {(name or "").strip().lower() for name in (reader.fieldnames or [])}
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error as exc:
+        raise FileRejected(_("The CSV file's first line cannot be read: %(problem)s") % {"problem": exc}) from exc
+    columns = {(name or "").strip().lower() for name in fieldnames}
     if "title" not in columns:
         raise FileRejected(
             _("The CSV file has no 'title' column. Expected columns: %(columns)s.")
@@ -490,12 +579,21 @@ def read_csv(data: bytes) -> Iterator[Entry]:
             else:
                 grouped[key] = Entry(row_number, bib=bib, raw=json.dumps(row, ensure_ascii=False).encode())
                 order.append(key)
+            if nul_rows and reader.line_num in nul_rows:
+                grouped[key].warnings.append(_("row %(n)s: NUL bytes were removed.") % {"n": row_number})
     except csv.Error as exc:
         raise FileRejected(
             _("The CSV file cannot be read (line %(line)s): %(problem)s") % {"line": reader.line_num, "problem": exc}
         ) from exc
     for key in order:
-        yield grouped[key]
+        entry = grouped[key]
+        if entry.bib is not None:
+            # Copies without a barcode are numbered within their record, so the made-up barcode stays the same
+            # when rows are added elsewhere in the file.
+            unnamed = (item for item in entry.bib.items if item.generated_from)
+            for position, item in enumerate(unnamed, start=1):
+                item.generated_from = f"csv-{position}"
+        yield entry
 
 
 def _isbns(value: str, bib: BibData) -> None:
@@ -546,14 +644,15 @@ def _silang_row(row: dict, number: int) -> tuple[str, BibData]:
         local_id=row.get("local_id", ""),
     )
     _isbns(row.get("isbn", ""), bib)
-    if row.get("barcode"):
+    if row.get("barcode") or row.get("call_number") or row.get("shelf_location"):
         copy = row.get("copy_number", "")
         bib.items.append(
             ItemData(
-                barcode=row["barcode"],
+                barcode=row.get("barcode", ""),
+                generated_from="" if row.get("barcode") else f"row-{number}",
                 call_number=row.get("call_number", ""),
                 shelf_location=row.get("shelf_location", ""),
-                copy_number=int(copy) if copy.isdigit() else None,
+                copy_number=int(copy) if copy.isdigit() and len(copy) < 10 else None,
                 ill_allowed=row.get("ill_allowed", "1").lower() not in {"0", "no", "false", "tidak", "n"},
             )
         )

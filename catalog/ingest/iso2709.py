@@ -127,3 +127,107 @@ def read(chunk: bytes, tags: frozenset[str]) -> LeanRecord:
         else:
             found.append(value)
     return LeanRecord(chunk[:LEADER_LENGTH].decode("ascii"), fields)
+
+
+# --- the careful reader of last resort -----------------------------------------------------------
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class Unreadable(Exception):
+    """The record cannot be read at all; the message says why."""
+
+
+def read_tolerant(chunk: bytes) -> tuple[LeanRecord, list[str]]:
+    """Read a record pymarc refuses: what is intact between the terminators is kept, and what had to be repaired
+    is said in the returned warnings (in English; the caller translates the kinds it knows).
+
+    - the directory gives the tags; the fields are cut at field terminators when the offsets do not fit (a leader
+      and directory that count characters instead of bytes, as Internet Archive's files do);
+    - text is UTF-8 when declared or when it decodes, else MARC-8; a byte that is neither becomes U+FFFD;
+    - MARC-8 declared UTF-8 is read as MARC-8; control characters (a MARC-8 escape cut short) are removed.
+    Raises Unreadable when there is no leader, no directory, or the fields do not match the directory."""
+    from pymarc.marc8 import MARC8ToUnicode
+
+    notes: list[str] = []
+    if len(chunk) < LEADER_LENGTH + 2:
+        raise Unreadable("truncated")
+    leader_bytes = chunk[:LEADER_LENGTH]
+    leader = leader_bytes.decode("ascii", "replace").replace("\ufffd", " ")
+    leader = CONTROL_CHARACTERS.sub(" ", leader)
+    if not leader_bytes.isascii() or CONTROL_CHARACTERS.search(leader_bytes.decode("latin-1")):
+        notes.append("leader")
+    directory_end = chunk.find(b"\x1e", LEADER_LENGTH)
+    if directory_end < 0:
+        raise Unreadable("no directory")
+    directory = chunk[LEADER_LENGTH:directory_end]
+    if len(directory) % ENTRY_LENGTH or not directory:
+        raise Unreadable("directory")
+    entries = [directory[i : i + ENTRY_LENGTH] for i in range(0, len(directory), ENTRY_LENGTH)]
+    body = chunk[directory_end + 1 :].removesuffix(b"\x1d")
+    pieces = body.split(b"\x1e")
+    if pieces and pieces[-1] == b"":
+        pieces.pop()
+    if len(pieces) != len(entries):
+        raise Unreadable("directory")
+    tags = []
+    for entry in entries:
+        tag = entry[:3].decode("ascii", "replace")
+        if not tag.isalnum():
+            raise Unreadable("directory")
+        tags.append(tag)
+    declared_utf8 = leader[9:10] == "a"
+    try:
+        body.decode("utf-8")
+        valid_utf8 = True
+    except UnicodeDecodeError:
+        valid_utf8 = False
+    if declared_utf8 and not valid_utf8 and _looks_marc8(body):
+        notes.append("marc8-under-utf8")
+        encoding = "marc-8"
+    elif declared_utf8 or (valid_utf8 and not body.isascii()):
+        encoding = "utf-8"
+    else:
+        encoding = "marc-8"
+    replaced = 0
+    controls = 0
+
+    def text(raw: bytes) -> str:
+        nonlocal replaced, controls
+        if encoding == "utf-8":
+            value = raw.decode("utf-8", "replace")
+            replaced += value.count("\ufffd")
+        else:
+            try:
+                value = MARC8ToUnicode(quiet=True).translate(raw)
+            except Exception:  # noqa: BLE001 - a broken escape; the bytes are read as Latin-1 instead
+                value = raw.decode("latin-1")
+                replaced += 1
+        cleaned = CONTROL_CHARACTERS.sub("", value)
+        controls += len(value) - len(cleaned)
+        return cleaned
+
+    fields: dict[str, list] = {}
+    for tag, raw in zip(tags, pieces, strict=True):
+        if tag < "010" and tag.isdigit():
+            value = ControlField(tag, text(raw))
+        else:
+            parts = raw.split(b"\x1f")
+            subfields = []
+            for part in parts[1:]:
+                if not part:
+                    continue
+                code = chr(part[0]) if part[0] < 0x80 and chr(part[0]).isalnum() else "?"
+                subfields.append((code, text(part[1:])))
+            value = DataField(tag, subfields)
+        fields.setdefault(tag, []).append(value)
+    if replaced:
+        notes.append(f"replaced:{replaced}")
+    if controls:
+        notes.append(f"controls:{controls}")
+    return LeanRecord(leader, fields), notes
+
+
+def _looks_marc8(data: bytes) -> bool:
+    """MARC-8 text: escape sequences, or ANSEL combining marks (0xE0-0xFE) before a letter."""
+    return b"\x1b" in data or re.search(rb"[\xe0-\xfe][A-Za-z]", data) is not None

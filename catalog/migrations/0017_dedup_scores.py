@@ -30,7 +30,7 @@ def rekey(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0013_summary_check_bulk"),
+        ("catalog", "0016_sql_functions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,22 @@
+"""What the worker runs for the catalog (queued by catalog.jobs)."""
+
+from django_tasks import task
+
+from consortium import jobs as queue
+
+from . import jobs
+
+
+@task(queue_name="imports")
+def run_import(job_id: int) -> None:
+    jobs.run_import_job(job_id)
+
+
+@task(queue_name="exports")
+def run_export(job_id: int) -> None:
+    jobs.run_export_job(job_id)
+
+
+@task(queue_name="housekeeping")
+def recover_interrupted() -> int:
+    return queue.recover_interrupted()
