@@ -252,7 +252,8 @@ _DATES = re.compile(r"\b(?:b|d|fl|ca|approximately)?\.?\s*\d{3,4}\??-?(?:\d{3,4}
 def author_words(name: str) -> tuple[str, ...]:
     """The words of a heading that identify it, dates and initials aside: 'Sondley, F. A. (Forster
     Alexander), 1857-1931' and 'Sondley, Forster Alexander, 1857-' both → ('sondley', ...)."""
-    name = _DATES.sub(" ", name or "")
+    if any(ch.isdigit() for ch in name or ""):
+        name = _DATES.sub(" ", name)
     return tuple(word for word in words(name) if len(word) > 1 and not word.isdigit())
 
 
@@ -339,7 +340,7 @@ def features(
 ) -> Features:
     """Features of a record, from the catalog's columns (Record, BibData: the same names)."""
     title_only = title_words(title)
-    full = title_words(title, subtitle)
+    full = title_words(title, subtitle) if subtitle else title_only
     names: set[str] = set()
     keys = []
     for author in authors or ():
