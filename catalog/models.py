@@ -45,7 +45,8 @@ class Record(models.Model):
     physical_description = models.CharField(_("physical description"), max_length=255, blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     summary = models.TextField(_("summary"), blank=True)
-    # Normalised title/first author/year/publisher, accents, punctuation and case folded: the dedup key.
+    # The dedup blocking key (catalog.matching.block_key: the first words of the folded title): records are compared
+    # with the records of the same key.
     match_key = models.CharField(max_length=400, blank=True)
     search_vector = SearchVectorField(null=True, editable=False)
     # Search summary of the holdings, kept by triggers on catalog_holding (migration 0002_search_index):
@@ -200,6 +201,8 @@ class MatchReview(models.Model):
     candidate = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="reviews_as_candidate")
     reason = models.TextField(blank=True)
     score = models.FloatField(default=0)
+    # The features that spoke against the pair (catalog.matching.FEATURE_LABELS keys): marked on the review page.
+    differing = ArrayField(models.CharField(max_length=20), default=list, blank=True)
     status = models.CharField(max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.OPEN, db_index=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -213,6 +216,30 @@ class MatchReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_id} ~ {self.candidate_id}"
+
+
+class DistinctPair(models.Model):
+    """Two records a coordinator said are different editions (a rejected duplicate, or a merge split apart):
+    deduplication never proposes them again."""
+
+    # The smaller record id first, so a pair is one row whichever way it was found.
+    low = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="+")
+    high = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="+", db_index=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pair kept apart")
+        verbose_name_plural = _("pairs kept apart")
+        constraints = [
+            models.UniqueConstraint(fields=["low", "high"], name="distinct_pair_unique"),
+            models.CheckConstraint(condition=models.Q(low__lt=models.F("high")), name="distinct_pair_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.low_id} ≠ {self.high_id}"
 
 
 class CatalogAudit(models.Model):

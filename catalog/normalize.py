@@ -9,10 +9,12 @@ from stdnum import isbn as stdnum_isbn
 from stdnum import issn as stdnum_issn
 from stdnum.exceptions import ValidationError as StdnumError
 
+# The largest page number of a physical description, roman prefaces aside: one rule for the column and for dedup.
+from .matching import page_count  # noqa: F401
+
 ISBN_CANDIDATE = re.compile(r"[0-9][0-9\- ]{8,16}[0-9Xx]")
 NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 YEAR = re.compile(r"(1[5-9]\d\d|20\d\d)")
-PAGES = re.compile(r"(\d+)\s*(?:p\b|pp\b|pages|hlm|halaman|h\.)", re.IGNORECASE)
 TRAILING_PUNCT = re.compile(r"[\s/:;,=.]+$")
 
 
@@ -54,11 +56,6 @@ def strip_punct(text: str) -> str:
 
 def first_year(text: str) -> int | None:
     match = YEAR.search(text or "")
-    return int(match.group(1)) if match else None
-
-
-def page_count(physical: str) -> int | None:
-    match = PAGES.search(physical or "")
     return int(match.group(1)) if match else None
 
 

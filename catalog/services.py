@@ -11,7 +11,7 @@ from consortium import policy
 from consortium.models import Library
 
 from .choices import HoldingStatus, ReviewStatus
-from .models import CatalogAudit, Holding, MatchReview, Record, SourceRecord
+from .models import CatalogAudit, DistinctPair, Holding, MatchReview, Record, SourceRecord
 
 STALE_VERSION = _("Someone else changed this copy since you opened it. Reload the page to see their change.")
 HOLDING_FIELDS = (
@@ -185,7 +185,15 @@ def record_split(*, record: Record, sources: list[SourceRecord], by) -> Record:
     holding_ids = list(moved.values_list("pk", flat=True))
     moved.update(record=new, updated_at=timezone.now())
     _audit("split", by=by, record_ids=[record.pk, new.pk], sources=source_ids, holdings=holding_ids)
+    # Split apart by a coordinator: a re-run of deduplication must not merge them again.
+    keep_apart(record.pk, new.pk, by=by)
     return new
+
+
+def keep_apart(one: int, other: int, *, by) -> None:
+    """Remember that two records are different editions: deduplication never proposes them again."""
+    low, high = sorted((one, other))
+    DistinctPair.objects.get_or_create(low_id=low, high_id=high, defaults={"decided_by": policy.person(by)})
 
 
 @transaction.atomic
@@ -199,6 +207,7 @@ def review_decide(*, review: MatchReview, merge: bool, by) -> MatchReview:
         review.status = ReviewStatus.MERGED
     else:
         review.status = ReviewStatus.KEPT_APART
+        keep_apart(review.record_id, review.candidate_id, by=by)
         _audit("kept_apart", by=by, record_ids=[review.record_id, review.candidate_id])
     review.decided_by = policy.person(by)
     review.decided_at = timezone.now()
@@ -207,3 +216,18 @@ def review_decide(*, review: MatchReview, merge: bool, by) -> MatchReview:
         return review
     review.save()
     return review
+
+
+@transaction.atomic
+def review_decide_many(*, reviews, merge: bool, by) -> int:
+    """Decide several possible duplicates the same way (the obvious ones of the queue, ticked together); those
+    decided meanwhile, or whose records a merge in this very call removed, are passed over. The number decided."""
+    policy.ensure(policy.can_curate_catalog(by), _("Only a coordinator may decide about possible duplicates."))
+    decided = 0
+    for pk in sorted({getattr(review, "pk", review) for review in reviews}):
+        review = MatchReview.objects.filter(pk=pk, status=ReviewStatus.OPEN).first()
+        if review is None:
+            continue
+        review_decide(review=review, merge=merge, by=by)
+        decided += 1
+    return decided

@@ -15,5 +15,6 @@ urlpatterns: list = [
     path("exports/<int:pk>/download/", manage.ExportDownloadView.as_view(), name="export_download"),
     path("duplicates/", manage.ReviewListView.as_view(), name="review_list"),
     path("duplicates/<int:pk>/decide/", manage.ReviewDecideView.as_view(), name="review_decide"),
+    path("duplicates/decide/", manage.ReviewBulkDecideView.as_view(), name="review_decide_many"),
     path("records/<int:pk>/curate/", manage.RecordCurateView.as_view(), name="record_curate"),
 ]

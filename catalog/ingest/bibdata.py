@@ -221,6 +221,11 @@ def from_marc(record: pymarc.Record | LeanRecord) -> BibData:
     f008 = record.get("008").data if record.get("008") else ""
     leader = str(record.leader)
     title = strip_punct(_first(record, ("245",), "a"))
+    # The number and name of a part (245 $n, $p) belong to the title: "Census of population. Vol. 2, Alabama"
+    # and "..., Arizona" are two records, and deduplication reads them (catalog.matching).
+    parts = [strip_punct(v) for v in (record.get("245").get_subfields("n", "p") if record.get("245") else ())]
+    if title and any(parts):
+        title = ". ".join([title, *(part for part in parts if part)])
     if not title:
         if not record.get_fields("245") and _first(record, ("200",), "a"):
             raise ValueError(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import random
 import time
@@ -36,14 +37,14 @@ from catalog.signals import import_finished
 from consortium.jobs import lock_key
 from consortium.models import Library
 
+from .. import matching
 from ..choices import HoldingStatus, SourceFormat
 from ..models import Holding, MatchReview, Record, SourceRecord
-from .bibdata import RECORD_COLUMNS, BibData
+from .bibdata import RECORD_COLUMNS
 from .pgcopy import copy_value
 from .readers import (
     Entry,
     FileRejected,
-    ImportBib,
     ImportItem,
     cyclic_gc_paused,
     item_copy_text,
@@ -193,8 +194,10 @@ class _Importer:
         self.seen_barcodes: dict[str, int] = {}
         self.seen_local_ids: dict[str, int] = {}
         # Records created by this import, so duplicates inside one file join each other too.
-        self.by_isbn: dict[str, tuple[int, str]] = {}
-        self.by_key: dict[str, tuple[int, str, int | None]] = {}
+        self.by_isbn: dict[str, list[tuple[int, matching.Features]]] = {}
+        self.by_key: dict[str, list[tuple[int, matching.Features]]] = {}
+        # Features of the catalog's records compared during this import, by record id (each computed once).
+        self.known_features: dict[int, matching.Features] = {}
         self.fast = _fast_writes_allowed()
         self.vectors: dict[int, tuple[str, str]] = {}
         # The library's barcodes before this import: new ones are written with COPY, known ones upserted.
@@ -315,8 +318,8 @@ class _Importer:
     def write_batch(self, entries: list[Entry], *, fast: bool) -> None:
         """One transaction for the batch; the importer's own state changes only once it has committed."""
         self.tally: Counter = Counter()
-        self.batch_isbn: dict[str, tuple[int, str]] = {}
-        self.batch_key: dict[str, tuple[int, str, int | None]] = {}
+        self.batch_isbn: dict[str, list[tuple[int, matching.Features]]] = {}
+        self.batch_key: dict[str, list[tuple[int, matching.Features]]] = {}
         with transaction.atomic():
             # Not waiting for the WAL flush at each commit is the usual bulk-load setting: a crash can lose
             # the last batches, never half of one.
@@ -325,10 +328,10 @@ class _Importer:
             self.write(entries, fast=fast)
         for name, value in self.tally.items():
             setattr(self.report, name, getattr(self.report, name) + value)
-        for isbn, hit in self.batch_isbn.items():
-            self.by_isbn.setdefault(isbn, hit)
-        for key, hit in self.batch_key.items():
-            self.by_key.setdefault(key, hit)
+        for isbn, hits in self.batch_isbn.items():
+            self.by_isbn.setdefault(isbn, []).extend(hits)
+        for key, hits in self.batch_key.items():
+            self.by_key.setdefault(key, []).extend(hits)
 
     def effective_local_id(self, entry: Entry) -> str:
         """The library's own id for the record, so a re-import finds it again.
@@ -339,7 +342,9 @@ class _Importer:
         bib = entry.bib
         local_id = bib.local_id.strip()[:90]
         if not local_id:
-            basis = entry.match_key
+            found = entry.features
+            basis = "|".join([" ".join(found.full_title), " ".join(found.authors), str(found.year or "")])
+            basis += "|" + " ".join(found.publisher)
             local_id = "key:" + hashlib.sha1((basis + ",".join(bib.isbns)).encode()).hexdigest()[:24]
         if local_id in self.seen_local_ids:
             self.seen_local_ids[local_id] += 1
@@ -376,42 +381,14 @@ class _Importer:
                 )
             }
         )
-        isbns = sorted({isbn for e in entries for isbn in e.bib.isbns})
-        isbn_hits: dict[str, list[tuple[int, str, int | None]]] = {}
-        if isbns:
-            with connection.cursor() as cursor:
-                # One GIN probe per ISBN: a single `isbns && <the batch's ISBNs>` is planned as a scan of the
-                # whole catalog once the batch has a few hundred ISBNs.
-                cursor.execute(
-                    "SELECT DISTINCT r.id, r.isbns, r.material_type, r.pages"
-                    " FROM unnest(%s::varchar(13)[]) AS wanted(isbn),"
-                    f" {_PROBE.format(condition='isbns @> ARRAY[wanted.isbn]', columns=_MATCH_COLUMNS)}",
-                    [isbns],
-                )
-                rows = cursor.fetchall()
-            for rid, rec_isbns, mtype, pages in rows:
-                for isbn in rec_isbns:
-                    isbn_hits.setdefault(isbn, []).append((rid, mtype, pages))
-        # One probe per title and author (catalog_loose_key(match_key) is indexed, migration 0003) gives both the
-        # records with the same match key and the review queue's candidates: a match key is its loose key plus
-        # year and publisher.
-        key_hits: dict[str, list[tuple[int, str, int | None]]] = {}
-        loose_hits: dict[str, list[tuple[int, str, int | None, int | None]]] = {}
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT r.id, r.match_key, wanted.loose, r.material_type, r.year, r.pages"
-                " FROM unnest(%s::text[]) AS wanted(loose),"
-                f" {_PROBE.format(condition='catalog_loose_key(match_key) = wanted.loose', columns=_MATCH_COLUMNS)}"
-                " ORDER BY r.id",
-                [sorted({e.loose_key for e in entries})],
-            )
-            for rid, key, loose, mtype, year, pages in cursor.fetchall():
-                key_hits.setdefault(key, []).append((rid, mtype, pages))
-                loose_hits.setdefault(loose, []).append((rid, mtype, year, pages))
+        # --- dedup candidates (catalog.matching decides) ---
+        isbn_hits, key_hits = self.candidates(entries)
+        # --- end of dedup candidates ---
 
         holdings_for: list[tuple[int, Entry, int]] = []  # (record id, entry, source id)
         pending: list[tuple[Entry, int]] = []  # new sources and the record they belong to
         new_records: list[tuple[Entry, int]] = []
+        to_review: dict[int, tuple[int, matching.Verdict]] = {}  # entry number: (earlier record, verdict)
         new_ids = iter(_next_ids("catalog_record", sum(1 for e in entries if e.bib.local_id not in existing_sources)))
         for entry in entries:
             bib = entry.bib
@@ -420,11 +397,14 @@ class _Importer:
                 record_id = self.update_existing(entry, source)
                 holdings_for.append((record_id, entry, source.pk))
                 continue
-            record_id = self.find_match(bib, entry.match_key, isbn_hits, key_hits)
+            record_id, verdict = self.find_match(entry, isbn_hits, key_hits)
+            if verdict is not None and verdict.decision != matching.MERGE:
+                to_review[entry.number] = (record_id, verdict)
+                record_id = None
             if record_id is None:
                 record_id = next(new_ids)
                 new_records.append((entry, record_id))
-                self.remember(bib, entry.match_key, record_id)
+                self.remember(entry, record_id)
                 self.tally["created"] += 1
             else:
                 self.tally["joined"] += 1
@@ -464,7 +444,11 @@ class _Importer:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL session_replication_role = origin")
         self.queue_reviews(
-            [(entry, record_id, source_of[entry.number]) for entry, record_id in new_records], loose_hits
+            [
+                (record_id, source_of[entry.number], *to_review[entry.number])
+                for entry, record_id in new_records
+                if entry.number in to_review
+            ]
         )
 
     def lock_references(self, *, record_ids: set[int], new_record_ids: set[int], source_ids: set[int]) -> None:
@@ -542,73 +526,85 @@ class _Importer:
                     [[word for word, _n in ordered], [n for _word, n in ordered]],
                 )
 
-    def remember(self, bib: BibData | ImportBib, key: str, record_id: int) -> None:
-        for isbn in bib.isbns:
-            if isbn not in self.by_isbn:
-                self.batch_isbn.setdefault(isbn, (record_id, bib.material_type))
-        if key not in self.by_key:
-            self.batch_key.setdefault(key, (record_id, bib.material_type, bib.pages))
+    # --- deduplication: candidates from the catalog and this import, decided by catalog.matching ----------------
 
-    def find_match(self, bib: BibData | ImportBib, key: str, isbn_hits, key_hits) -> int | None:
-        """ISBN first, then the match key; never across material types or clearly different page counts."""
-        for isbn in bib.isbns:
-            for rid, mtype, _pages in isbn_hits.get(isbn, []):
-                if mtype == bib.material_type:
-                    return rid
-            hit = self.by_isbn.get(isbn) or self.batch_isbn.get(isbn)
-            if hit and hit[1] == bib.material_type:
-                return hit[0]
-        if bib.isbns and any(
-            isbn in isbn_hits or isbn in self.by_isbn or isbn in self.batch_isbn for isbn in bib.isbns
-        ):
-            return None  # same ISBN, different material type: a DVD is not the book
-        candidates = list(key_hits.get(key, []))
-        hit = self.by_key.get(key) or self.batch_key.get(key)
-        if hit:
-            candidates.append(hit)
-        for rid, mtype, pages in candidates:
-            if mtype == bib.material_type and _pages_compatible(pages, bib.pages):
-                return rid
-        return None
-
-    def queue_reviews(
-        self,
-        created: list[tuple[Entry, int, int]],
-        loose_hits: dict[str, list[tuple[int, str, int | None, int | None]]],
-    ) -> None:
-        """New records with the title and author of an earlier record of the same type, whose year or publisher
-        differ a little: kept apart for now and queued for a coordinator, never merged silently.
-
-        Earlier records: `loose_hits`, what the batch's title-and-author probe found (`write`), then the batch's
-        own new records before this one."""
-        earlier_in_batch: dict[str, list[tuple[int, str, int | None, int | None]]] = {}
-        reviews = []
-        for entry, record_id, source_id in created:
-            bib = entry.bib
-            loose = entry.loose_key
-            if not loose.split("|")[0]:
-                continue  # no title: nothing to compare
-            candidates = chain(loose_hits.get(loose, ()), earlier_in_batch.get(loose, ()))
-            earlier_in_batch.setdefault(loose, []).append((record_id, bib.material_type, bib.year, bib.pages))
-            for rid, mtype, year, pages in candidates:
-                if rid >= record_id or mtype != bib.material_type:
-                    continue  # only earlier records, and never across material types
-                if year and bib.year and abs(year - bib.year) > 1:
-                    continue  # clearly a different edition
-                if not _pages_compatible(pages, bib.pages):
-                    continue
-                reviews.append(
-                    MatchReview(
-                        source_id=source_id,
-                        record_id=record_id,
-                        candidate_id=rid,
-                        score=0.5,
-                        reason=_("Same title and author; the year or publisher differs."),
-                    )
+    def candidates(self, entries: list[Entry]) -> tuple[dict, dict]:
+        """The catalog's records sharing an ISBN or a blocking key with the batch's records, with their features:
+        ({isbn: [(id, features)]}, {key: [(id, features)]})."""
+        isbns = sorted({isbn for e in entries for isbn in e.bib.isbns})
+        keys = sorted({e.match_key for e in entries if e.match_key})
+        isbn_hits: dict[str, list[tuple[int, matching.Features]]] = {}
+        key_hits: dict[str, list[tuple[int, matching.Features]]] = {}
+        with connection.cursor() as cursor:
+            if isbns:
+                # One GIN probe per ISBN: a single `isbns && <the batch's ISBNs>` is planned as a scan of the
+                # whole catalog once the batch has a few hundred ISBNs.
+                cursor.execute(
+                    f"SELECT DISTINCT {_FEATURE_COLUMNS} FROM unnest(%s::varchar(13)[]) AS wanted(isbn),"
+                    f" {_PROBE.format(condition='isbns @> ARRAY[wanted.isbn]')}",
+                    [isbns],
                 )
-                break
-        MatchReview.objects.bulk_create(reviews)
-        self.tally["to_review"] += len(reviews)
+                for row in cursor.fetchall():
+                    found = self.features_of_row(row)
+                    for isbn in found.isbns:
+                        isbn_hits.setdefault(isbn, []).append((row[0], found))
+            if keys:
+                # One probe of the match_key index per blocking key; the oldest records of a crowded key only.
+                cursor.execute(
+                    f"SELECT {_FEATURE_COLUMNS} FROM unnest(%s::text[]) AS wanted(key),"
+                    f" {_PROBE.format(condition='match_key = wanted.key ORDER BY id LIMIT ' + str(BLOCK_LIMIT))}",
+                    [keys],
+                )
+                for row in cursor.fetchall():
+                    key_hits.setdefault(row[-1], []).append((row[0], self.features_of_row(row)))
+        return isbn_hits, key_hits
+
+    def features_of_row(self, row: tuple) -> matching.Features:
+        found = self.known_features.get(row[0])
+        if found is None:
+            columns = dict(zip(_FEATURE_NAMES, row[1:-1], strict=True))
+            if isinstance(columns["authors"], str):  # jsonb comes as text through Django's connection
+                columns["authors"] = json.loads(columns["authors"])
+            found = self.known_features[row[0]] = matching.features(**columns)
+        return found
+
+    def remember(self, entry: Entry, record_id: int) -> None:
+        """A record created by this import, found by the next records of the file like a catalog record."""
+        hit = (record_id, entry.features)
+        for isbn in entry.bib.isbns:
+            self.batch_isbn.setdefault(isbn, []).append(hit)
+        if entry.match_key:
+            self.batch_key.setdefault(entry.match_key, []).append(hit)
+
+    def find_match(self, entry: Entry, isbn_hits, key_hits) -> tuple[int | None, matching.Verdict | None]:
+        """The earlier record most likely to be this record's edition, and the verdict (merge or review);
+        (None, None) when no candidate comes close. Candidates: records sharing an ISBN or the blocking key."""
+        seen: dict[int, matching.Features] = {}
+        key = entry.match_key
+        for isbn in entry.bib.isbns:
+            for hits in (isbn_hits.get(isbn), self.by_isbn.get(isbn), self.batch_isbn.get(isbn)):
+                seen.update(hits or ())
+        for hits in (key_hits.get(key), self.by_key.get(key), self.batch_key.get(key)):
+            seen.update(hits or ())
+        return matching.best_match(entry.features, list(seen.items()))
+
+    def queue_reviews(self, reviews: list[tuple[int, int, int, matching.Verdict]]) -> None:
+        """New records that may be the edition of an earlier record (the score between the two thresholds):
+        kept apart for now and queued for a coordinator with the reasons, never merged silently.
+        `reviews`: (new record, its source, the earlier record, the verdict)."""
+        rows = [
+            MatchReview(
+                source_id=source_id,
+                record_id=record_id,
+                candidate_id=candidate_id,
+                score=verdict.score,
+                reason=matching.explain(verdict),
+                differing=verdict.differing,
+            )
+            for record_id, source_id, candidate_id, verdict in reviews
+        ]
+        MatchReview.objects.bulk_create(rows)
+        self.tally["to_review"] += len(rows)
 
     def update_existing(self, entry: Entry, source: SourceRecord) -> int:
         """A re-import of a record this library sent before: update what changed."""
@@ -807,8 +803,15 @@ _HOLDING_COLUMNS = (
 
 # Dedup lookups probe the index once per wanted value. OFFSET 0 keeps the subquery a parameterised probe:
 # joined plainly, a catalog growing during a long import (statistics not yet refreshed) was planned as a scan.
-_PROBE = "LATERAL (SELECT {columns} FROM catalog_record WHERE {condition} OFFSET 0) AS r"
-_MATCH_COLUMNS = "id, isbns, material_type, year, pages, match_key"
+_PROBE = "LATERAL (SELECT * FROM catalog_record WHERE {condition} OFFSET 0) AS r"
+# What catalog.matching.features reads of a record (after its id; the match key last).
+_FEATURE_NAMES = (
+    "title", "subtitle", "authors", "responsibility", "publisher", "year", "edition", "isbns", "pages",
+    "physical_description", "material_type",
+)  # fmt: skip
+_FEATURE_COLUMNS = ", ".join(["r.id", *(f"r.{name}" for name in _FEATURE_NAMES), "r.match_key"])
+# A blocking key shared by more records than this ("Laporan tahunan ..."): the oldest are compared.
+BLOCK_LIMIT = 200
 
 
 class _Retry(Exception):
@@ -864,9 +867,3 @@ def _connection_lost(exc: BaseException) -> bool:
 def _short_error(exc: BaseException) -> str:
     cause = exc.__cause__ if isinstance(exc, DatabaseError) and exc.__cause__ else exc
     return (str(cause).strip().splitlines() or [cause.__class__.__name__])[0][:200]
-
-
-def _pages_compatible(a: int | None, b: int | None) -> bool:
-    if not a or not b:
-        return True
-    return abs(a - b) <= max(10, 0.1 * max(a, b))

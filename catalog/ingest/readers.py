@@ -30,7 +30,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ..choices import MaterialType, SourceFormat
-from ..normalize import clean_issn, first_year, isbn13, loose_key_of, match_key, page_count, strip_punct
+from ..matching import Features, block_key, features_of
+from ..normalize import clean_issn, first_year, isbn13, page_count, strip_punct
 from . import iso2709, validate
 from .bibdata import TAGS_READ, BibData, ItemData, from_marc
 from .pgcopy import array_text, copy_row, json_text
@@ -52,8 +53,8 @@ class Entry:
     raw: bytes = b""
     error: str = ""
     # Filled by `prepare` for the importer (in the parse workers when there are some).
-    match_key: str = ""
-    loose_key: str = ""
+    match_key: str = ""  # the blocking key (catalog.matching.block_key), kept in Record.match_key
+    features: Features | None = None  # what deduplication compares (catalog.matching)
     record_copy: str = ""
     # What was repaired to read or write the record (shown in the report with the record's number).
     warnings: list[str] = field(default_factory=list)
@@ -101,10 +102,9 @@ def prepare(entry: Entry) -> Entry:
         entry.warnings.extend(notes)
         record_copy = record_copy_text(bib)
     entry.record_copy = record_copy
-    entry.match_key = match_key(title=bib.title, first_author=bib.first_author, year=bib.year, publisher=bib.publisher)[
-        : validate.MATCH_KEY_LENGTH
-    ]
-    entry.loose_key = loose_key_of(entry.match_key)
+    # Deduplication's blocking key and features (catalog.matching), of the record as validated.
+    entry.match_key = block_key(bib.title, bib.subtitle)[: validate.MATCH_KEY_LENGTH]
+    entry.features = features_of(bib)
     for item in bib.items:
         item.copy_text = item_copy_text(item)
     return entry
@@ -337,7 +337,7 @@ def _pack(entry: Entry) -> tuple:
         return (entry.number, entry.raw, entry.error)
     items = [(item.barcode, item.status, item.copy_text, item.generated_from) for item in bib.items]
     return (
-        entry.number, entry.error, entry.match_key, entry.loose_key, entry.record_copy,
+        entry.number, entry.error, entry.match_key, tuple(entry.features), entry.record_copy,
         bib.local_id, str(bib.material_type), bib.isbns, bib.bad_isbns, bib.year, bib.pages, items,
         entry.warnings,
     )  # fmt: skip
@@ -347,10 +347,10 @@ def _unpack(packed: tuple, bodies: list[bytes]) -> Entry:
     """`bodies`: the file's records, as given to read_marc21_batches."""
     if len(packed) == 3:
         return Entry(packed[0], raw=packed[1], error=packed[2])
-    number, error, key, loose, record_copy, local_id, material, isbns, bad, year, pages, items, notes = packed
+    number, error, key, features, record_copy, local_id, material, isbns, bad, year, pages, items, notes = packed
     bib = ImportBib(local_id, material, isbns, bad, year, pages, list(map(ImportItem._make, items)))
     raw = bodies[number - 1].lstrip(b"\r\n") + RECORD_TERMINATOR  # the bytes marc21_entry read
-    return Entry(number, bib, raw, error, key, loose, record_copy, notes)
+    return Entry(number, bib, raw, error, key, Features._make(features), record_copy, notes)
 
 
 def _piece_bounds(total: int, size: int, smallest: int = 250) -> Iterator[tuple[int, int]]:
@@ -656,8 +656,8 @@ def _silang_row(row: dict, number: int) -> tuple[str, BibData]:
                 ill_allowed=row.get("ill_allowed", "1").lower() not in {"0", "no", "false", "tidak", "n"},
             )
         )
-    # Rows without an id are copies of one record when title, ISBNs, year, edition and type agree.
-    key = bib.local_id or f"{title}|{','.join(bib.isbns)}|{bib.year}|{bib.edition}|{bib.material_type}"
+    # Rows without an id are copies of one record when title, subtitle, ISBNs, year, edition and type agree.
+    key = bib.local_id or f"{title}|{bib.subtitle}|{','.join(bib.isbns)}|{bib.year}|{bib.edition}|{bib.material_type}"
     return key, bib
 
 

@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
@@ -246,11 +247,70 @@ class ReviewListView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         if not policy.can_curate_catalog(self.request.user):
             raise PermissionDenied(_("Only a coordinator may decide about possible duplicates."))
+        # Most likely duplicates first: the obvious ones can be ticked and decided together.
         return (
             MatchReview.objects.filter(status=ReviewStatus.OPEN)
             .select_related("record", "candidate", "source__library")
-            .order_by("created_at")
+            .order_by("-score", "created_at", "pk")
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["comparisons"] = [(review, review_rows(review)) for review in context["object_list"]]
+        return context
+
+
+# The record fields shown side by side for a possible duplicate, and the dedup feature each one is read for
+# (catalog.matching): a field is marked when its feature spoke against the pair.
+REVIEW_FIELDS = (
+    ("title", gettext_lazy("Title"), {"title", "designation"}),
+    ("subtitle", gettext_lazy("Subtitle"), {"title", "designation"}),
+    ("authors", gettext_lazy("Authors"), {"author"}),
+    ("publisher", gettext_lazy("Publisher"), {"publisher"}),
+    ("year", gettext_lazy("Year"), {"year"}),
+    ("edition", gettext_lazy("Edition"), {"edition"}),
+    ("physical_description", gettext_lazy("Physical description"), {"pages", "volumes"}),
+    ("isbns", gettext_lazy("ISBN"), {"isbn"}),
+)
+
+
+def review_rows(review: MatchReview) -> list[tuple[str, str, str, bool]]:
+    """(label, the new record's value, the earlier record's value, whether the field differs) per field."""
+
+    def shown(record, name):
+        value = getattr(record, name)
+        if name == "authors":
+            return "; ".join(author["name"] for author in value or ())
+        if name == "isbns":
+            return ", ".join(value or ())
+        return "" if value is None else str(value)
+
+    rows = []
+    for name, label, features in REVIEW_FIELDS:
+        mine, theirs = shown(review.record, name), shown(review.candidate, name)
+        if mine or theirs:
+            rows.append((label, mine, theirs, bool(features & set(review.differing))))
+    return rows
+
+
+class ReviewBulkDecideView(LoginRequiredMixin, View):
+    """Decide the ticked possible duplicates the same way."""
+
+    def post(self, request):
+        ids = [value for value in request.POST.getlist("review") if value.isdigit()]
+        decision = request.POST.get("decision")
+        if not ids or decision not in ("merge", "apart"):
+            messages.error(request, _("Tick at least one possible duplicate, then choose merge or keep apart."))
+            return redirect("catalog:review_list")
+        try:
+            count = services.review_decide_many(
+                reviews=[int(pk) for pk in ids], merge=decision == "merge", by=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(count)s decisions saved.") % {"count": count})
+        return redirect("catalog:review_list")
 
 
 class ReviewDecideView(LoginRequiredMixin, View):

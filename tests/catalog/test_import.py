@@ -2,6 +2,7 @@ import pymarc
 import pytest
 
 from catalog.ingest import import_bytes, import_file
+from catalog.matching import MERGE, compare, features_of
 from catalog.models import Holding, MatchReview, Record, SourceRecord
 
 pytestmark = pytest.mark.django_db
@@ -32,10 +33,11 @@ def test_concerto_dedups_exact_duplicates_but_keeps_material_types_apart(school,
     hobbits = Record.objects.filter(title__icontains="hobbit")
     # The Hobbit in several forms (book, large print, audio, DVD): never one record across material types.
     assert hobbits.values("material_type").distinct().count() >= 2
-    for material in hobbits.values_list("material_type", flat=True).distinct():
-        same_type = hobbits.filter(material_type=material)
-        keys = list(same_type.values_list("match_key", flat=True))
-        assert len(keys) == len(set(keys))  # no two records of one type with the same key
+    # No two records left that deduplication would merge (same key, other editions: kept apart).
+    found = [features_of(record) for record in hobbits]
+    for index, one in enumerate(found):
+        for other in found[index + 1 :]:
+            assert compare(one, other).decision != MERGE
 
 
 def test_same_file_for_two_schools_gives_one_record_with_both_schools(school, other_school, data_file):

@@ -74,7 +74,7 @@ def test_review_decisions(school, other_school, coordinator):
     )
     import_bytes(
         library=other_school,
-        data=b"title,authors,publisher,year,barcode\nBumi Manusia,Pramoedya Toer,Lentera Dipantara,1981,C1\n",
+        data=b"title,authors,publisher,year,barcode\nBumi Manusia,Pramoedya Toer,Hasta Mitra,1981,C1\n",
         filename="b.csv",
     )
     review = MatchReview.objects.get()

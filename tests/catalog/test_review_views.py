@@ -1,0 +1,77 @@
+"""The review queue of possible duplicates: ordered by score, differing fields marked, bulk decisions."""
+
+import pytest
+from django.urls import reverse
+
+from catalog.ingest import import_bytes
+from catalog.models import DistinctPair, MatchReview, Record
+
+pytestmark = pytest.mark.django_db
+
+HEADER = b"title,authors,publisher,year,physical_description,barcode\n"
+
+
+@pytest.fixture
+def queue(school, other_school):
+    import_bytes(
+        library=school,
+        data=HEADER
+        + b"Laskar Pelangi,Andrea Hirata,Bentang,2005,,B1\nBumi Manusia,Pramoedya Ananta Toer,Hasta Mitra,1980,,B2\n",
+        filename="a.csv",
+    )
+    import_bytes(
+        library=other_school,
+        # a year apart (score 0.65); the same year with another publisher (0.60)
+        data=HEADER
+        + b"Laskar pelangi,Andrea Hirata,Bentang,2006,,C1\n"
+        + b"Bumi manusia,Pramoedya Ananta Toer,Lentera Dipantara,1980,,C2\n",
+        filename="b.csv",
+    )
+    return list(MatchReview.objects.order_by("-score"))
+
+
+def test_queue_is_ordered_by_score_and_marks_differing_fields(client, coordinator, queue):
+    assert len(queue) == 2 and queue[0].score > queue[1].score
+    client.force_login(coordinator)
+    response = client.get(reverse("catalog:review_list"))
+    assert response.status_code == 200
+    [first, second] = response.context["comparisons"]
+    assert [first[0].pk, second[0].pk] == [queue[0].pk, queue[1].pk]
+    marked = {label for label, _mine, _theirs, differs in first[1] if differs}
+    assert {str(label) for label in marked} in ({"Year"}, {"Tahun"})
+    assert b'class="differs"' in response.content
+
+
+def test_bulk_keep_apart_records_the_pairs(client, coordinator, queue):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("catalog:review_decide_many"), {"review": [r.pk for r in queue], "decision": "apart"}
+    )
+    assert response.status_code == 302
+    assert not MatchReview.objects.filter(status="open").exists()
+    assert DistinctPair.objects.count() == 2 and Record.objects.count() == 4
+
+
+def test_bulk_merge(client, coordinator, queue):
+    client.force_login(coordinator)
+    client.post(reverse("catalog:review_decide_many"), {"review": [queue[0].pk], "decision": "merge"})
+    assert Record.objects.count() == 3 and MatchReview.objects.filter(status="open").count() == 1
+
+
+def test_bulk_without_a_tick_says_what_to_do(client, coordinator, queue):
+    client.force_login(coordinator)
+    response = client.post(reverse("catalog:review_decide_many"), {"decision": "merge"}, follow=True)
+    assert "Tick at least one" in response.content.decode() or "Centang" in response.content.decode()
+    assert MatchReview.objects.filter(status="open").count() == 2
+
+
+def test_librarian_cannot_decide_in_bulk(client, librarian, queue):
+    client.force_login(librarian)
+    response = client.post(reverse("catalog:review_decide_many"), {"review": [queue[0].pk], "decision": "merge"})
+    assert response.status_code == 403
+    assert MatchReview.objects.filter(status="open").count() == 2
+
+
+def test_anonymous_is_sent_to_log_in(client, queue):
+    response = client.post(reverse("catalog:review_decide_many"), {"review": [queue[0].pk], "decision": "merge"})
+    assert response.status_code == 302 and "login" in response["Location"]
