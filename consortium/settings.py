@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "catalog",
     "loans",
     "agreements",
+    "acquisitions",
 ]
 
 MIDDLEWARE = [
