@@ -258,7 +258,9 @@ class BuyingRound(models.Model):
     ends_on = models.DateField(_("ends on"))
     shared_budget = models.DecimalField(_("shared budget (Rp)"), default=0, validators=[MinValueValidator(0)], **MONEY)
     status = models.CharField(_("status"), max_length=8, choices=RoundStatus.choices, default=RoundStatus.OPEN)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -333,7 +335,9 @@ class Pledge(models.Model):
     duplicate_reason = models.TextField(_("why another school's title is bought again"), blank=True)
     responsibility_warning = models.CharField(max_length=300, blank=True)
     holdings = models.ManyToManyField(Holding, blank=True, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -385,7 +389,9 @@ class Offer(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = LibraryOwnedQuerySet.as_manager()
@@ -426,7 +432,9 @@ class Want(models.Model):
     grade = models.CharField(_("class level"), max_length=8, blank=True, help_text=_("E.g. X or VII."))
     note = models.TextField(_("note"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=WantStatus.choices, default=WantStatus.OPEN)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = LibraryOwnedQuerySet.as_manager()
@@ -464,7 +472,7 @@ class HoldingTransfer(models.Model):
     new_barcode = models.CharField(max_length=64, blank=True)
     reason = models.TextField(blank=True)
     last_copy = models.BooleanField(default=False)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -511,7 +519,9 @@ class Donation(models.Model):
     amount = models.DecimalField(_("amount (Rp)"), null=True, blank=True, **MONEY)
     description = models.TextField(_("description"), blank=True)
     received_on = models.DateField(_("received on"), default=timezone.localdate)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = DonationQuerySet.as_manager()

@@ -47,6 +47,12 @@ from .models import (
     Want,
 )
 
+
+def _rp(value) -> str:
+    """Rupiah the Indonesian way, whatever the language: 1.500.000."""
+    return f"{value:,.0f}".replace(",", ".")
+
+
 OUT_OF_HOUSE = (HoldingStatus.ON_LOAN, HoldingStatus.LENT_OUT, HoldingStatus.IN_TRANSIT)
 
 
@@ -251,7 +257,7 @@ def round_set_budget(*, round_: BuyingRound, library: Library, amount: Decimal, 
     committed = selectors.spent(round_, library=library)
     if amount < committed:
         raise ValidationError(
-            {"amount": _("The school has already pledged Rp%(spent)s in this round.") % {"spent": f"{committed:,.0f}"}}
+            {"amount": _("The school has already pledged Rp%(spent)s in this round.") % {"spent": _rp(committed)}}
         )
     budget, _created = RoundBudget.objects.update_or_create(round=round_, library=library, defaults={"amount": amount})
     return budget
@@ -325,7 +331,7 @@ def pledge_create(
         if total > left:
             raise ValidationError(
                 _("This exceeds the shared budget: Rp%(left)s left, Rp%(total)s asked.")
-                % {"left": f"{left:,.0f}", "total": f"{total:,.0f}"}
+                % {"left": _rp(left), "total": _rp(total)}
             )
     else:
         budget = RoundBudget.objects.filter(round=round_, library=library).first()
@@ -335,7 +341,7 @@ def pledge_create(
         if total > left:
             raise ValidationError(
                 _("This exceeds your school's budget: Rp%(left)s left, Rp%(total)s asked.")
-                % {"left": f"{left:,.0f}", "total": f"{total:,.0f}"}
+                % {"left": _rp(left), "total": _rp(total)}
             )
     duty = selectors.responsibility_elsewhere(ddc=ddc, library=library)
     warning = ""

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("catalog.api.urls")),
     path("", include("loans.api.urls")),
     path("", include("agreements.api.urls")),
+    path("", include("acquisitions.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

@@ -212,6 +212,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps have a "status" field with choices of their own: each set gets a stable name.
+    "ENUM_NAME_OVERRIDES": {
+        "ProposalStatusEnum": "acquisitions.choices.ProposalStatus",
+        "RoundStatusEnum": "acquisitions.choices.RoundStatus",
+        "OrderStatusEnum": "acquisitions.choices.OrderStatus",
+        "OfferStatusEnum": "acquisitions.choices.OfferStatus",
+        "WantStatusEnum": "acquisitions.choices.WantStatus",
+        "DonationItemStatusEnum": "acquisitions.choices.DonationItemStatus",
+    },
     "APPEND_COMPONENTS": {
         "securitySchemes": {
             "ApiKeyAuth": {

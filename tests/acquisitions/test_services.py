@@ -162,7 +162,7 @@ def test_another_schools_title_needs_a_reason(librarian, third_librarian, buying
 
 def test_budget_overrun_is_refused_and_nothing_is_written(librarian, buying_round):
     services.pledge_create(by=librarian, round_=buying_round, title="A", unit_price=Decimal("250000"))
-    with pytest.raises(ValidationError, match="exceeds your school's budget: Rp50,000 left, Rp60,000 asked"):
+    with pytest.raises(ValidationError, match="exceeds your school's budget: Rp50.000 left, Rp60.000 asked"):
         services.pledge_create(by=librarian, round_=buying_round, title="B", unit_price=Decimal("30000"), quantity=2)
     assert Pledge.objects.count() == 1
 
