@@ -6,7 +6,7 @@ from django.test.utils import override_settings
 from consortium import demo
 
 # Each app may add its part of the demo in <app>/demo.py with a seed(stdout) function.
-APP_SEEDERS = ["catalog.demo", "agreements.demo", "loans.demo"]
+APP_SEEDERS = ["catalog.demo", "agreements.demo", "loans.demo", "acquisitions.demo"]
 
 
 class Command(BaseCommand):
