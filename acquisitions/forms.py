@@ -210,3 +210,39 @@ class RouteForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_library"].queryset = _libraries()
+
+
+class EnrolmentForm(forms.Form):
+    library = forms.ModelChoiceField(label=_("School"), queryset=None)
+    students = forms.IntegerField(label=_("Number of students"), min_value=0)
+
+    def __init__(self, *args, libraries=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["library"].queryset = libraries if libraries is not None else _libraries()
+
+
+class ResponsibilityForm(forms.Form):
+    agreement = forms.ModelChoiceField(label=_("Agreement"), queryset=None)
+    library = forms.ModelChoiceField(label=_("School"), queryset=None)
+    label = forms.CharField(label=_("Subject area"), max_length=120)
+    ddc_from = forms.DecimalField(label=_("DDC from"), min_value=0, max_value=999.999, decimal_places=3)
+    ddc_to = forms.DecimalField(label=_("DDC to"), min_value=0, max_value=999.999, decimal_places=3)
+
+    def __init__(self, *args, **kwargs):
+        from agreements.models import Agreement
+
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].queryset = Agreement.objects.exclude(status__in=["expired", "terminated"])
+        self.fields["library"].queryset = _libraries()
+
+
+class CurriculumSubjectForm(forms.Form):
+    name = forms.CharField(label=_("Subject"), max_length=120)
+    level = forms.ChoiceField(label=_("School level"), choices=[])
+    ddc_prefix = forms.CharField(label=_("DDC prefix"), max_length=12, help_text=_("E.g. 510 for mathematics."))
+
+    def __init__(self, *args, **kwargs):
+        from consortium.choices import SchoolLevel
+
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = SchoolLevel.choices

@@ -36,9 +36,12 @@ from .choices import (
 )
 from .models import (
     BuyingRound,
+    CollectingResponsibility,
+    CurriculumSubject,
     Donation,
     DonationItem,
     Donor,
+    Enrolment,
     HoldingTransfer,
     Offer,
     Pledge,
@@ -778,3 +781,50 @@ def donation_item_decline(*, item: DonationItem, by) -> DonationItem:
 def ensure_can_see_donor(by, donor: Donor) -> None:
     if not policy.can_see_donors_of(by, donor.library_id):
         raise PermissionDenied
+
+
+# --- set-up data of the analysis -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def enrolment_set(*, by, library: Library, students: int) -> Enrolment:
+    """A school records how many students it has (its librarians, or a coordinator)."""
+    policy.ensure_can_write_for(by, library)
+    if students is None or students < 0:
+        raise ValidationError({"students": _("The number of students cannot be negative.")})
+    enrolment, _created = Enrolment.objects.update_or_create(
+        library=library, defaults={"students": students, "counted_on": timezone.localdate()}
+    )
+    return enrolment
+
+
+@transaction.atomic
+def responsibility_create(*, by, agreement, library: Library, label: str, ddc_from, ddc_to) -> CollectingResponsibility:
+    """An agreement's division of work gives a school a subject area to build depth in (coordinators)."""
+    policy.ensure(policy.can_edit_agreements(by), _("Only a coordinator divides collecting responsibilities."))
+    if not agreement.parties.filter(library=library).exists():
+        raise ValidationError({"library": _("The school is not a party to this agreement.")})
+    duty = CollectingResponsibility(agreement=agreement, library=library, label=label, ddc_from=ddc_from, ddc_to=ddc_to)
+    duty.full_clean()
+    overlapping = CollectingResponsibility.objects.filter(
+        agreement=agreement, ddc_from__lte=ddc_to, ddc_to__gte=ddc_from
+    ).exclude(library=library)
+    if overlapping.exists():
+        other = overlapping.select_related("library").first()
+        raise ValidationError(
+            {
+                "ddc_from": _("This range overlaps %(school)s's %(area)s.")
+                % {"school": other.library.name, "area": other.label}
+            }
+        )
+    duty.save()
+    return duty
+
+
+@transaction.atomic
+def curriculum_subject_create(*, by, name: str, level: str, ddc_prefix: str) -> CurriculumSubject:
+    policy.ensure(policy.can_run_collection_analysis(by), _("Only a coordinator edits the curriculum subjects."))
+    subject = CurriculumSubject(name=name.strip(), level=level, ddc_prefix=ddc_prefix.strip())
+    subject.full_clean()
+    subject.save()
+    return subject

@@ -9,6 +9,7 @@ urlpatterns = [
     path("schools/<slug:code>/", views.SchoolAnalysisView.as_view(), name="analysis_school"),
     path("overlap/", views.OverlapView.as_view(), name="overlap"),
     path("gaps/", views.GapView.as_view(), name="gaps"),
+    path("setup/", views.SetupView.as_view(), name="setup"),
     path("recompute/", views.AnalysisRecomputeView.as_view(), name="analysis_recompute"),
     path("proposals/", views.ProposalListView.as_view(), name="proposal_list"),
     path("proposals/new/", views.ProposalCreateView.as_view(), name="proposal_create"),

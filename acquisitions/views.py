@@ -23,20 +23,35 @@ from .analysis import analysis_compute, latest_run
 from .choices import OfferStatus, OrderStatus, RoundStatus, Scheme, WantStatus
 from .forms import (
     BudgetForm,
+    CurriculumSubjectForm,
     DonationForm,
     DonorForm,
+    EnrolmentForm,
     GiveAwayForm,
     OfferForm,
     PledgeForm,
     ProposalForm,
     ProposalPledgeForm,
     ReceiveForm,
+    ResponsibilityForm,
     RoundForm,
     RouteForm,
     TransferForm,
     WantForm,
 )
-from .models import BuyingRound, CurriculumSubject, Donation, DonationItem, Donor, Offer, Pledge, Proposal, Want
+from .models import (
+    BuyingRound,
+    CollectingResponsibility,
+    CurriculumSubject,
+    Donation,
+    DonationItem,
+    Donor,
+    Enrolment,
+    Offer,
+    Pledge,
+    Proposal,
+    Want,
+)
 
 MATRIX_LIMIT = 30  # schools drawn in the heat map at once; the CSV has every pair
 
@@ -286,6 +301,69 @@ class AnalysisRecomputeView(LoginRequiredMixin, View):
         run = analysis_compute()
         messages.success(request, _("The figures were recomputed in %(s).1f s.") % {"s": run.seconds})
         return redirect("acquisitions:analysis")
+
+
+class SetupView(AnalysisMixin, View):
+    """What the analysis needs besides the catalog: enrolments (schools), collecting duties and curriculum
+    subjects (coordinators)."""
+
+    FORMS = {"enrolment": EnrolmentForm, "responsibility": ResponsibilityForm, "subject": CurriculumSubjectForm}
+
+    def forms(self, bound=None, name=None):
+        user = self.request.user
+        mine = Library.objects.filter(pk__in=policy.staff_library_ids(user))
+        forms = {}
+        if policy.is_coordinator(user) or mine.exists():
+            forms["enrolment"] = EnrolmentForm(libraries=None if policy.is_coordinator(user) else mine)
+        if policy.can_edit_agreements(user):
+            forms["responsibility"] = ResponsibilityForm()
+        if policy.can_run_collection_analysis(user):
+            forms["subject"] = CurriculumSubjectForm()
+        if bound is not None:
+            forms[name] = bound
+        return forms
+
+    def page(self, request, forms, status=200):
+        return render(
+            request,
+            "acquisitions/setup.html",
+            self.context(nav="setup")
+            | {
+                "forms": forms,
+                "enrolments": Enrolment.objects.select_related("library").order_by("library__name"),
+                "duties": CollectingResponsibility.objects.select_related("library", "agreement"),
+                "subjects": CurriculumSubject.objects.all(),
+            },
+            status=status,
+        )
+
+    def get(self, request):
+        return self.page(request, self.forms())
+
+    def post(self, request):
+        name = request.POST.get("form", "")
+        if name not in self.FORMS or name not in self.forms():
+            raise PermissionDenied
+        user = request.user
+        if name == "enrolment":
+            mine = Library.objects.filter(pk__in=policy.staff_library_ids(user))
+            form = EnrolmentForm(request.POST, libraries=None if policy.is_coordinator(user) else mine)
+        else:
+            form = self.FORMS[name](request.POST)
+        if form.is_valid():
+            service = {
+                "enrolment": services.enrolment_set,
+                "responsibility": services.responsibility_create,
+                "subject": services.curriculum_subject_create,
+            }[name]
+            try:
+                service(by=user, **form.cleaned_data)
+            except ValidationError as exc:
+                _fail(request, exc, form)
+            else:
+                messages.success(request, _("Saved. The figures change when they are next computed."))
+                return redirect("acquisitions:setup")
+        return self.page(request, self.forms(form, name), status=400)
 
 
 # --- proposals --------------------------------------------------------------------------------------------

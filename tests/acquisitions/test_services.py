@@ -477,3 +477,41 @@ def test_exchange_board_is_for_members(offered, librarian, student):
     assert list(Offer.objects.visible_to(librarian)) == [offered]
     assert list(Offer.objects.visible_to(student)) == []
     LibraryFactory()  # an unrelated school changes nothing
+
+
+# --- set-up data -------------------------------------------------------------------------------------------------
+
+
+def test_school_records_its_enrolment(librarian, school, outsider):
+    assert services.enrolment_set(by=librarian, library=school, students=900).students == 900
+    assert services.enrolment_set(by=librarian, library=school, students=950).students == 950
+    with pytest.raises(PermissionDenied):
+        services.enrolment_set(by=outsider, library=school, students=1)
+    with pytest.raises(ValidationError, match="cannot be negative"):
+        services.enrolment_set(by=librarian, library=school, students=-1)
+
+
+def test_responsibilities_are_divided_by_coordinators_among_parties(
+    coordinator, librarian, coop_agreement, school, third_school, other_school
+):
+    agreement = coop_agreement(school, third_school)
+    with pytest.raises(PermissionDenied):
+        services.responsibility_create(
+            by=librarian, agreement=agreement, library=school, label="S", ddc_from=500, ddc_to=599
+        )
+    duty = services.responsibility_create(
+        by=coordinator, agreement=agreement, library=school, label="Sains", ddc_from=500, ddc_to=599.999
+    )
+    assert duty.pk
+    with pytest.raises(ValidationError, match="not a party"):
+        services.responsibility_create(
+            by=coordinator, agreement=agreement, library=other_school, label="X", ddc_from=100, ddc_to=199
+        )
+    with pytest.raises(ValidationError, match="overlaps SMA Negeri 1 Medan's Sains"):
+        services.responsibility_create(
+            by=coordinator, agreement=agreement, library=third_school, label="Kimia", ddc_from=540, ddc_to=549
+        )
+    with pytest.raises(ValidationError, match="lower to a higher"):
+        services.responsibility_create(
+            by=coordinator, agreement=agreement, library=third_school, label="X", ddc_from=300, ddc_to=200
+        )

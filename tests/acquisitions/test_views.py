@@ -181,3 +181,17 @@ def test_letter_text_in_both_languages(scene):
         english = letter_paragraphs(scene["donor"])
     assert indonesian["salutation"] != english["salutation"]
     assert "Pak Budi Nasution" in english["salutation"] and "Atlas" in english["gifts"][0]
+
+
+def test_setup_page_for_schools_and_coordinators(client, librarian, coordinator, school, scene):
+    client.force_login(librarian)
+    assert client.get(reverse("acquisitions:setup")).status_code == 200
+    response = client.post(reverse("acquisitions:setup"), {"form": "enrolment", "library": school.pk, "students": 720})
+    assert response.status_code == 302
+    assert school.enrolment.students == 720
+    assert client.post(reverse("acquisitions:setup"), {"form": "subject", "name": "X"}).status_code == 403
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("acquisitions:setup"), {"form": "subject", "name": "Kimia", "level": "sma", "ddc_prefix": "540"}
+    )
+    assert response.status_code == 302
