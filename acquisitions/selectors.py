@@ -274,13 +274,17 @@ def offers_for_want(want: Want):
     )
 
 
-def wants_for_offer(offer: Offer):
-    """Open wants of other schools that this offer answers."""
+def open_wants():
+    return list(Want.objects.filter(status=WantStatus.OPEN).select_related("library"))
+
+
+def wants_for_offer(offer: Offer, wants: list[Want] | None = None) -> list[Want]:
+    """Open wants of other schools that this offer answers (pass `wants=open_wants()` to match many offers)."""
     record = offer.record
-    condition = Q(record_id=record.pk) | Q(isbn__in=record.isbns or ["-"])
-    wants = Want.objects.filter(status=WantStatus.OPEN).exclude(library_id=offer.library_id).select_related("library")
     matched = []
-    for want in wants.filter(condition | ~Q(title="") | ~Q(ddc_prefix="") | ~Q(grade="")):
+    for want in open_wants() if wants is None else wants:
+        if want.library_id == offer.library_id:
+            continue
         if (
             want.record_id == record.pk
             or (want.isbn and want.isbn in (record.isbns or []))

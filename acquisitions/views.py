@@ -623,8 +623,9 @@ class ExchangeView(ExchangeMixin, View):
         mine = policy.library_ids_for(request.user)
         offers = Offer.objects.visible_to(request.user).select_related("record", "library", "claimed_by", "holding")
         open_offers = list(offers.filter(status=OfferStatus.OPEN)[:200])
+        wants = selectors.open_wants()
         for offer in open_offers:
-            offer.wants = selectors.wants_for_offer(offer)
+            offer.wants = selectors.wants_for_offer(offer, wants)
             offer.claimable = offer.library_id not in mine and bool(policy.staff_library_ids(request.user))
             offer.embargoed = bool(offer.embargo_until and offer.embargo_until > timezone.localdate())
         my_wants = list(Want.objects.filter(library_id__in=mine, status=WantStatus.OPEN).select_related("library"))
