@@ -1,10 +1,12 @@
 """Two schools claim the same offer at the same instant: exactly one wins, the other is told it is taken."""
 
 import threading
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from acquisitions import services
 from acquisitions.choices import OfferStatus
@@ -16,13 +18,22 @@ from .conftest import copies, make_record
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_two_schools_claim_at_once_exactly_one_wins(school, librarian):
+def test_two_schools_claim_at_once_exactly_one_wins(school, librarian, monkeypatch):
     offer = services.offer_create(by=librarian, holding=copies(make_record("Kimia Kelas XI"), school, 1)[0])
     claimants = [
         make_librarian(LibraryFactory(code=f"RACE{i}", name=f"Sekolah {i}", npsn=f"1099000{i}"), username=f"race{i}")
         for i in (1, 2)
     ]
     barrier = threading.Barrier(2)
+    # Widen the window between a claim's check and its write (the claim stamps the time in between), so that
+    # without the row lock both claims would pass the check.
+    real_now = timezone.now
+
+    def slow_now():
+        time.sleep(0.2)
+        return real_now()
+
+    monkeypatch.setattr(services.timezone, "now", slow_now)
     outcomes: dict[str, str] = {}
 
     def claim(user):
