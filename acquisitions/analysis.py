@@ -50,16 +50,16 @@ _STEPS = [
     FROM acq_rl rl JOIN acq_r r USING (record_id)
     GROUP BY GROUPING SETS ((rl.library_id), (rl.library_id, r.h), (rl.library_id, r.t))
     """,
-    # Per school of a level: its curriculum subjects.
+    # Per school of a level: its curriculum subjects (from the few records each subject's prefix matches).
     """
     INSERT INTO acquisitions_schoolclassstat (run_id, library_id, scheme, klass, titles, unique_titles, copies,
                                               median_year)
     SELECT %(run)s, rl.library_id, 's', s.id::text, count(*), count(*) FILTER (WHERE r.holders = 1),
            sum(rl.copies), percentile_cont(0.5) WITHIN GROUP (ORDER BY r.year)
     FROM acquisitions_curriculumsubject s
-    JOIN consortium_library l ON l.level = s.level AND l.status = 'active'
-    JOIN acq_rl rl ON rl.library_id = l.id
-    JOIN acq_r r ON r.record_id = rl.record_id AND r.ddc LIKE s.ddc_prefix || '%%'
+    JOIN acq_r r ON r.ddc LIKE s.ddc_prefix || '%%'
+    JOIN acq_rl rl ON rl.record_id = r.record_id
+    JOIN consortium_library l ON l.id = rl.library_id AND l.level = s.level AND l.status = 'active'
     GROUP BY rl.library_id, s.id
     """,
     # Pairwise overlap: titles two schools both hold.
@@ -76,8 +76,8 @@ _STEPS = [
     FROM (SELECT lpad(i::text, 2, '0') AS t FROM generate_series(0, 99) i UNION ALL SELECT '-') c
     LEFT JOIN (SELECT t, count(*) AS titles, count(*) FILTER (WHERE year >= %(since)s) AS recent
                FROM acq_r GROUP BY t) n ON n.t = c.t
-    LEFT JOIN (SELECT r.t, count(DISTINCT rl.library_id) AS holders
-               FROM acq_rl rl JOIN acq_r r USING (record_id) GROUP BY r.t) hh ON hh.t = c.t
+    LEFT JOIN (SELECT klass AS t, count(*) AS holders FROM acquisitions_schoolclassstat
+               WHERE run_id = %(run)s AND scheme = 't' GROUP BY klass) hh ON hh.t = c.t
     """,
     # Collecting responsibilities of active agreements: the school's titles in its range against the network's.
     """
@@ -97,14 +97,17 @@ _STEPS = [
     # The network per curriculum subject and level: titles held by schools of that level.
     """
     INSERT INTO acquisitions_classgapstat (run_id, scheme, klass, level, titles, recent_titles, holders)
-    SELECT %(run)s, 's', s.id::text, s.level, count(DISTINCT r.record_id),
-           count(DISTINCT r.record_id) FILTER (WHERE r.year >= %(since)s),
-           count(DISTINCT rl.library_id) FILTER (WHERE r.record_id IS NOT NULL)
+    SELECT %(run)s, 's', s.id::text, s.level, n.titles, n.recent, n.holders
     FROM acquisitions_curriculumsubject s
-    LEFT JOIN consortium_library l ON l.level = s.level AND l.status = 'active'
-    LEFT JOIN acq_rl rl ON rl.library_id = l.id
-    LEFT JOIN acq_r r ON r.record_id = rl.record_id AND r.ddc LIKE s.ddc_prefix || '%%'
-    GROUP BY s.id, s.level
+    CROSS JOIN LATERAL (
+        SELECT count(DISTINCT r.record_id) AS titles,
+               count(DISTINCT r.record_id) FILTER (WHERE r.year >= %(since)s) AS recent,
+               count(DISTINCT rl.library_id) AS holders
+        FROM acq_r r
+        JOIN acq_rl rl ON rl.record_id = r.record_id
+        JOIN consortium_library l ON l.id = rl.library_id AND l.level = s.level AND l.status = 'active'
+        WHERE r.ddc LIKE s.ddc_prefix || '%%'
+    ) n
     """,
 ]
 

@@ -206,14 +206,11 @@ class OverlapView(AnalysisMixin, View):
         context = self.context(nav="overlap")
         run = context["run"]
         if request.GET.get("format") == "csv" and run:
-            pairs = run.pair_stats.select_related("library_a", "library_b").order_by(
-                "library_a__code", "library_b__code"
+            # Plain tuples: building 100,000+ model instances took ten times longer than the query.
+            pairs = run.pair_stats.order_by("library_a__code", "library_b__code").values_list(
+                "library_a__code", "library_b__code", "shared"
             )
-            return _csv_response(
-                "overlap.csv",
-                ["school_a", "school_b", "shared_titles"],
-                ([p.library_a.code, p.library_b.code, p.shared] for p in pairs.iterator()),
-            )
+            return _csv_response("overlap.csv", ["school_a", "school_b", "shared_titles"], pairs.iterator())
         libraries = Library.objects.filter(status="active").order_by("name")
         level = request.GET.get("level", "")
         city = request.GET.get("city", "")
