@@ -27,6 +27,8 @@ _STEPS = [
     GROUP BY h.record_id, h.library_id
     """,
     "CREATE INDEX ON acq_rl (record_id)",
+    # Statistics first: without them the planner expects 200 rows and probes catalog_record once per title.
+    "ANALYZE acq_rl",
     """
     CREATE TEMP TABLE acq_r ON COMMIT DROP AS
     SELECT x.record_id, x.holders, r.year, coalesce(r.ddc, '') AS ddc,
@@ -36,7 +38,6 @@ _STEPS = [
     FROM (SELECT record_id, count(*)::int AS holders FROM acq_rl GROUP BY record_id) x
     JOIN catalog_record r ON r.id = x.record_id
     """,
-    "ANALYZE acq_rl",
     "ANALYZE acq_r",
     # Per school: whole collection, DDC hundreds and DDC tens, in one pass.
     """
