@@ -150,6 +150,8 @@ def _seed_round(coordinator, libraries, agreement) -> None:
         starts_on=today - timedelta(days=12),
         ends_on=today + timedelta(days=45),
         agreement=agreement,
+        # The agreement's contributions when it has them; a fixed demo amount otherwise (the shared pledges need it).
+        shared_budget=None if agreement is not None and agreement.yearly_contribution else Decimal("3000000"),
         budgets={lib: Decimal("1500000") for code, lib in libraries.items() if lib.is_active and code in ENROLMENT},
     )
     for code, title, author, ddc, quantity, price, funding, final in PLEDGES:
