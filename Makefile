@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashlib.sha1(open('pyproject.toml','rb').read()).hexdigest()[:10])")
 # Development defaults; a deployment sets DEBUG=0 and SECRET_KEY (see README).
 export DEBUG ?= 1
-APPS := catalog loans agreements interop network
+APPS := catalog loans agreements interop network acquisitions
 PYTEST_WORKERS ?= 2
 
 .PHONY: install run serve test test-fast lint format migrations-check messages stop-db bench clean

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("loans.api.urls")),
     path("", include("agreements.api.urls")),
     path("", include("network.api.urls")),
+    path("", include("acquisitions.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start script as a file: no inline script (Content-Security-Policy).
     # Swagger UI and ReDoc set inline styles (never inline scripts): allowed on these two pages only.

@@ -412,3 +412,36 @@ def can_see_partners(actor, library: Library | int) -> bool:
 def can_see_cooperation_report(actor, library: Library | int) -> bool:
     """The principal's one-page report: the school's principal and staff, coordinators."""
     return can_see_partners(actor, library)
+# --- collection cooperation (acquisitions) -----------------------------------------------------------------
+# Visibility: acquisitions.querysets (proposals: the student's own, her school's staff, coordinators; offers and
+# wants: every member; donors and donations: the receiving school's staff and coordinators, aggregates for
+# everyone signed in). Acting for a school: ensure_can_write_for(); rounds and budgets: coordinators.
+
+
+def can_see_collection_analysis(actor) -> bool:
+    """Overlap and gap figures are for coordinators and the schools' staff (and their keys)."""
+    return is_coordinator(actor) or bool(library_ids_for(actor))
+
+
+def can_run_collection_analysis(actor) -> bool:
+    return not is_api_key(actor) and is_coordinator(actor)
+
+
+def can_see_exchange(actor) -> bool:
+    """The exchange board (offers and wants) is read by every member school's staff and coordinators."""
+    return is_coordinator(actor) or bool(library_ids_for(actor))
+
+
+def can_propose_purchase(actor) -> bool:
+    """Students propose (their librarian forwards); staff propose for their school or on a teacher's behalf."""
+    return is_student(actor) or bool(staff_library_ids(actor)) or is_coordinator(actor)
+
+
+def can_manage_buying_rounds(actor) -> bool:
+    """Opening and closing rounds, setting budgets and agreeing the shared list: coordinators."""
+    return not is_api_key(actor) and is_coordinator(actor)
+
+
+def can_see_donors_of(actor, library: Library | int) -> bool:
+    """Donors' names and contacts follow the readers' rule: the receiving school's staff and coordinators."""
+    return is_coordinator(actor) or is_staff_of(actor, library)

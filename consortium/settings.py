@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "interop",
     "network",
+    "acquisitions",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +266,15 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "consortium.api.schema.add_error_responses",
     ],
+    # Several apps have a "status" field with choices of their own: each set gets a stable name.
+    "ENUM_NAME_OVERRIDES": {
+        "ProposalStatusEnum": "acquisitions.choices.ProposalStatus",
+        "RoundStatusEnum": "acquisitions.choices.RoundStatus",
+        "OrderStatusEnum": "acquisitions.choices.OrderStatus",
+        "OfferStatusEnum": "acquisitions.choices.OfferStatus",
+        "WantStatusEnum": "acquisitions.choices.WantStatus",
+        "DonationItemStatusEnum": "acquisitions.choices.DonationItemStatus",
+    },
     "APPEND_COMPONENTS": {
         "securitySchemes": {
             "ApiKeyAuth": {

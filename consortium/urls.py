@@ -31,6 +31,7 @@ urlpatterns = [
     path("agreements/", include("agreements.urls")),
     path("", include("interop.urls")),
     path("network/", include("network.urls")),
+    path("collections/", include("acquisitions.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -41,7 +41,7 @@ from consortium import demo, demo_registry
 from consortium.models import Library
 
 # Each app may add its part of the demo in <app>/demo.py (see the contract above).
-APP_SEEDERS = ["catalog.demo", "agreements.demo", "loans.demo", "network.demo"]
+APP_SEEDERS = ["catalog.demo", "agreements.demo", "loans.demo", "network.demo", "acquisitions.demo"]
 
 LEGACY_HINT = (
     "Its libraries carry the demo schools' codes: a database seeded before demo data was marked counts as real. "

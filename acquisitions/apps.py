@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AcquisitionsConfig(AppConfig):
+    name = "acquisitions"
+    verbose_name = "Collection cooperation"
