@@ -54,7 +54,7 @@ def one_import(url: str, code: str, path: str) -> None:
         code=code,
         defaults=dict(
             name=f"Bench {code}",
-            npsn=str(abs(hash(code)) % 10**8),
+            npsn=f"{zlib.crc32(code.encode()) % 10**8:08d}",
             level="sma",
             city="Kota Medan",
             province="Sumatera Utara",
