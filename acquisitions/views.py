@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from catalog.models import Holding
-from consortium import policy
+from consortium import csvwriter, policy
 from consortium.models import Library
 from loans.models import IllRequest
 
@@ -71,7 +69,7 @@ def _fail(request, exc: ValidationError, form=None) -> None:
 def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    writer = csvwriter.writer(response)
     writer.writerow(header)
     writer.writerows(rows)
     return response

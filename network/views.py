@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from catalog.models import Record
-from consortium import policy
+from consortium import csvwriter, policy
 from consortium.models import Library
 
 from . import certificates, selectors, services
@@ -686,12 +686,11 @@ class QuestionDetailView(LoginRequiredMixin, View):
 
 
 def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
-    import csv
 
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # spreadsheet programs read UTF-8 with the byte-order mark
-    writer = csv.writer(response)
+    writer = csvwriter.writer(response)
     writer.writerow(header)
     writer.writerows(rows)
     return response
