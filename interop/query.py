@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from catalog.normalize import clean_issn, isbn13
+from catalog.search import CompiledQuery as SearchQuery
 from catalog.search import SearchParams, Term, build_tsquery, order_by, parse_query
 
 from .cql import EMPTY_TERM, UNSUPPORTED_INDEX, UNSUPPORTED_RELATION, BooleanNode, CQLError, SearchClause
@@ -164,7 +165,8 @@ def compile_query(tree) -> CompiledQuery:
 def run(compiled: CompiledQuery, *, offset: int, limit: int) -> tuple[int, list[int]]:
     """(number of matching records, ids of the page) in the search page's order."""
     params = SearchParams(q="cql" if compiled.rank_tsquery else "", sort="relevance" if compiled.rank_tsquery else "")
-    order_sql, order_args = order_by(params, compiled.rank_tsquery, first_ids=[])
+    # Ranked as the search page ranks (catalog.search): the CQL's words as the page's compiled query.
+    order_sql, order_args = order_by(params, SearchQuery(tsquery=compiled.rank_tsquery), first_ids=[])
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM catalog_record r WHERE {compiled.where}", compiled.params)
         count = cursor.fetchone()[0]
