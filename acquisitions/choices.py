@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Scheme(models.TextChoices):
@@ -19,13 +20,13 @@ class ProposerKind(models.TextChoices):
 
 class ProposalStatus(models.TextChoices):
     WAITING = "waiting", _("Waiting for the librarian")
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("state of a proposal, round, offer or want", "Open")
     PLEDGED = "pledged", _("In a buying round")
     DECLINED = "declined", _("Declined")
 
 
 class RoundStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("state of a proposal, round, offer or want", "Open")
     CLOSED = "closed", _("Closed")
 
 
@@ -53,14 +54,14 @@ class OfferReason(models.TextChoices):
 
 
 class OfferStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("state of a proposal, round, offer or want", "Open")
     CLAIMED = "claimed", _("Claimed")
     TRANSFERRED = "transferred", _("Transferred")
     CANCELLED = "cancelled", _("Cancelled")
 
 
 class WantStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("state of a proposal, round, offer or want", "Open")
     FILLED = "filled", _("Filled")
     CANCELLED = "cancelled", _("Cancelled")
 
