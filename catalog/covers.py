@@ -36,6 +36,7 @@ class Cover:
     url: str  # "" for the placeholder
     colour: str
     initials: str
+    ddc_class: str = "x"  # the placeholder's colour as a CSS class (cover-ddc-<class>): no inline style (CSP)
 
 
 def _marc_cover(fields) -> str:
@@ -86,4 +87,5 @@ def record_cover(record: Record) -> Cover:
         url=url,
         colour=CLASS_COLOURS.get((record.ddc or "")[:1] if (record.ddc or "")[:1].isdigit() else "", "#455a64"),
         initials="".join(w[0] for w in words[:2]).upper(),
+        ddc_class=(record.ddc or "")[:1] if (record.ddc or "")[:1].isdigit() else "x",
     )
