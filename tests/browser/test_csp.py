@@ -12,7 +12,7 @@ PAGES = ["/", "/catalog/", "/catalog/browse/", "/libraries/", "/accounts/login/"
 SIGNED_IN = ["/ill/", "/agreements/", "/agreements/network/", "/ill/statistics/", "/ill/notifications/"]
 
 
-# ReDoc asks Google for its font and its own CDN for a logo; the policy refuses both (as it should: no third-party
+# ReDoc asks Google for its font and its CDN for a logo; the policy refuses both (no third-party requests).
 EXPECTED = ("fonts.googleapis.com", "cdn.redoc.ly")
 
 
