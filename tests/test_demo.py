@@ -46,14 +46,13 @@ def seed_demo(*args) -> str:
     return out.getvalue()
 
 
-def real_csv(prefix: str, rows: list[tuple[str, str, str, int]]) -> bytes:
-    """A library's own catalogue in the documented CSV columns: (title, author, isbn, copies)."""
+def real_csv(prefix: str, rows: list[tuple]) -> bytes:
+    """A library's own catalogue in the documented CSV columns: (title, author, isbn, copies[, publisher, year])."""
     lines = ["local_id,title,authors,isbn,publisher,year,barcode,copy_number"]
-    for number, (title, author, isbn, copies) in enumerate(rows, 1):
+    for number, (title, author, isbn, copies, *imprint) in enumerate(rows, 1):
+        publisher, year = imprint or ("Penerbit Nyata", 2020)
         for copy in range(1, copies + 1):
-            lines.append(
-                f"{prefix}-{number},{title},{author},{isbn},Penerbit Nyata,2020,{prefix}{number:03d}{copy},{copy}"
-            )
+            lines.append(f"{prefix}-{number},{title},{author},{isbn},{publisher},{year},{prefix}{number:03d}{copy},{copy}")
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -185,8 +184,8 @@ def test_remove_leaves_real_libraries_records_holdings_people_and_loans_as_they_
     lender = LibraryFactory(name="SMP Swasta Budi Murni Medan", code="SMPBUDIMURNI", level="smp")
     librarian, lender_librarian = make_librarian(school, username="bu-ani"), make_librarian(lender, username="pak-edi")
     student = make_student(school, username="siti")
-    # Laskar Pelangi with the demo's ISBN: the demo schools' copies join this real record.
-    laskar = ("Laskar Pelangi", "Andrea Hirata", _isbn(200000), 1)
+    # Laskar Pelangi with the demo's ISBN and imprint: the demo schools' copies join this real record.
+    laskar = ("Laskar Pelangi", "Andrea Hirata", _isbn(200000), 1, "Bentang Pustaka", 2005)
     import_bytes(library=school, data=real_csv("H", [laskar, ("Sejarah Harapan", "Tim Sekolah", "", 2)]))
     import_bytes(library=lender, data=real_csv("B", [laskar, ("Kamus Batak Toba", "J. Warneck", "", 3)]))
     ill_agreement(school, lender)
