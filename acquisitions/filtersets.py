@@ -4,6 +4,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from consortium.filters import IsoDateTimeFilter
+
 from .choices import DonationKind, OfferReason, OfferStatus, OrderStatus, ProposalStatus, WantStatus
 from .models import Donation, Offer, Pledge, Proposal, Want
 
@@ -28,7 +30,7 @@ class ProposalFilterSet(LibraryCodeMixin):
 class PledgeFilterSet(LibraryCodeMixin):
     round_id = django_filters.NumberFilter(field_name="round_id")
     status = django_filters.MultipleChoiceFilter(choices=OrderStatus.choices)
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Pledge

@@ -410,6 +410,8 @@ def harvests_due(now: dt.datetime | None = None) -> list[HarvestRun]:
         if source.last_harvest_at is None or now - source.last_harvest_at >= periods[source.schedule] - dt.timedelta(
             minutes=5
         ):
-            if not source.runs.filter(status__in=[HarvestStatus.QUEUED, HarvestStatus.RUNNING]).exists():
-                runs.append(HarvestRun.objects.create(source=source))
+            with transaction.atomic():
+                OpacSource.objects.select_for_update().filter(pk=source.pk).first()  # beside harvest_queue
+                if not source.runs.filter(status__in=[HarvestStatus.QUEUED, HarvestStatus.RUNNING]).exists():
+                    runs.append(HarvestRun.objects.create(source=source))
     return runs

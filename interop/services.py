@@ -67,6 +67,8 @@ def harvest_queue(*, source: OpacSource, by=None) -> HarvestRun:
     """A harvest waiting for the worker (`manage.py harvest_opac --run ID` or the job queue)."""
     if by is not None:
         policy.ensure(policy.can_manage_api_keys(by, source.library), NOT_YOUR_LIBRARY)
+    # The source row locked: the scheduler's harvests_due cannot queue a second run beside this one.
+    OpacSource.objects.select_for_update().filter(pk=source.pk).first()
     running = source.runs.filter(status__in=[HarvestStatus.QUEUED, HarvestStatus.RUNNING]).first()
     if running is not None:
         return running

@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 
+from consortium.filters import IsoDateTimeFilter
 from consortium.models import Library
 
 from .choices import BookingStatus, FacilityKind
@@ -27,8 +28,8 @@ class BookingFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=BookingStatus.choices)
     facility_id = django_filters.ModelMultipleChoiceFilter(field_name="facility", queryset=Facility.objects.all())
     library_id = django_filters.ModelMultipleChoiceFilter(field_name="library", queryset=Library.objects.all())
-    starts_after = django_filters.IsoDateTimeFilter(field_name="period", lookup_expr="startswith__gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="period", lookup_expr="startswith__lt")
+    starts_after = IsoDateTimeFilter(field_name="period", lookup_expr="startswith__gte")
+    starts_before = IsoDateTimeFilter(field_name="period", lookup_expr="startswith__lt")
 
     class Meta:
         model = Booking

@@ -52,7 +52,9 @@ def real_csv(prefix: str, rows: list[tuple]) -> bytes:
     for number, (title, author, isbn, copies, *imprint) in enumerate(rows, 1):
         publisher, year = imprint or ("Penerbit Nyata", 2020)
         for copy in range(1, copies + 1):
-            lines.append(f"{prefix}-{number},{title},{author},{isbn},{publisher},{year},{prefix}{number:03d}{copy},{copy}")
+            lines.append(
+                f"{prefix}-{number},{title},{author},{isbn},{publisher},{year},{prefix}{number:03d}{copy},{copy}"
+            )
     return ("\n".join(lines) + "\n").encode()
 
 

@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -259,8 +259,19 @@ class DonationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise PermissionDenied
         serializer.instance = services.donation_create(by=self.request.user, donor=donor, **data)
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
-    @action(detail=False, methods=["get"])
+    @extend_schema(
+        responses=inline_serializer(
+            "DonationTotals",
+            {
+                "library": serializers.CharField(),
+                "donations": serializers.IntegerField(),
+                "items": serializers.IntegerField(),
+                "money": serializers.DecimalField(max_digits=14, decimal_places=2),
+            },
+            many=True,
+        )
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def totals(self, request):
         """Per school: gifts, donated titles and money; aggregates without donors, for every member."""
         return Response(

@@ -35,14 +35,16 @@ def test_librarian_registers_slims_node_and_opac_and_reads_the_harvest_report(pa
     page.get_by_role("button", name="Simpan alamat OPAC").click()
     expect(page.get_by_text("Alamat OPAC disimpan.")).to_be_visible()
     page.get_by_role("button", name="Panen sekarang").click()
-    # The background worker (a real one) picks the harvest up; the page shows its state.
+    # The background worker (a real one) picks the harvest up; the page shows its state. Its scheduler may have
+    # queued the weekly harvest of the new address first: then "Panen sekarang" either joined that run or, if it
+    # had already finished, read the OPAC again.
     for _attempt in range(60):
-        if HarvestRun.objects.get().status == "done":
+        runs = HarvestRun.objects.all()
+        if runs.exists() and not runs.exclude(status="done").exists():
             break
         time.sleep(1)
     page.reload()
     expect(page.get_by_test_id("harvest-status").first).to_have_text("Selesai")
-    report = page.get_by_test_id("harvest-report").first
-    expect(report).to_contain_text("3 cantuman dibaca")
-    expect(report).to_contain_text("6 eksemplar ditambahkan")
+    expect(page.get_by_test_id("harvest-report").first).to_contain_text("3 cantuman dibaca")
+    expect(page.get_by_test_id("harvest-report").filter(has_text="6 eksemplar ditambahkan")).to_have_count(1)
     expect(page.locator("table").first).to_contain_text(node_id)
