@@ -133,11 +133,13 @@ def _client(world, persona):
 
 def test_persona_route_matrix(world):
     problems = []
+    # One signed-in client per persona for the whole walk (a sign-in per route and persona was most of its time).
+    clients = {persona: _client(world, persona) for persona in PERSONAS + KEYS}
     for name, (kwargs, visibility) in sorted(routes(world).items()):
         url = url_for(name, kwargs)
         is_api = name.startswith("api:")
         for persona in PERSONAS + (KEYS if is_api else []):
-            client = _client(world, persona)
+            client = clients[persona]
             methods = ["get"] + (["post"] if name in POSTS or (is_api and name.startswith("api:ill-request-")) else [])
             for method in methods:
                 response = getattr(client, method)(url)
