@@ -307,7 +307,8 @@ def can_comment_agreement(actor, agreement) -> bool:
 
 # --- network: shared facilities, librarians' cooperation, search tools, school partners -------------------
 # Visibility: network.querysets (facilities: any signed-in member; bookings: the owner's and the booking school's
-# staff; reading lists: published). Acting: network.services asks the predicates below.
+# staff; colleagues' questions: can_read_network; reading lists: published). Acting: network.services asks the
+# predicates below.
 
 
 def can_offer_facility(actor, library: Library | int) -> bool:
@@ -412,6 +413,8 @@ def can_see_partners(actor, library: Library | int) -> bool:
 def can_see_cooperation_report(actor, library: Library | int) -> bool:
     """The principal's one-page report: the school's principal and staff, coordinators."""
     return can_see_partners(actor, library)
+
+
 # --- collection cooperation (acquisitions) -----------------------------------------------------------------
 # Visibility: acquisitions.querysets (proposals: the student's own, her school's staff, coordinators; offers and
 # wants: every member; donors and donations: the receiving school's staff and coordinators, aggregates for

@@ -49,7 +49,11 @@ class EventQuerySet(models.QuerySet):
 
 class QuestionQuerySet(models.QuerySet):
     def visible_to(self, user) -> QuestionQuerySet:
-        return self if _signed_in(user) else self.none()
+        """Colleagues' questions are read by whoever reads the librarians' network (staff, teachers, coordinators
+        and member libraries' keys), in the API as on the pages."""
+        from consortium import policy
+
+        return self if policy.can_read_network(user) else self.none()
 
     def search(self, text: str) -> QuestionQuerySet:
         text = (text or "").strip()

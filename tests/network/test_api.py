@@ -185,3 +185,13 @@ def test_acquisitions_and_subscriptions_are_public(api_client):
     assert api_client.get(reverse("api:new-acquisition-list") + "?days=90").status_code == 200
     assert api_client.get(reverse("api:new-acquisition-list") + "?library=NOPE").status_code == 400
     assert api_client.get(reverse("api:subscription-list")).status_code == 200
+
+
+def test_colleagues_questions_are_not_read_by_students(api_client, librarian, student):
+    """Questions between librarians follow policy.can_read_network in the API as on the pages."""
+    question = services.question_ask(by=librarian, title="Cara impor SLiMS?", area="slims")
+    api_client.force_authenticate(student)
+    assert api_client.get(reverse("api:question-list")).json()["count"] == 0
+    assert api_client.get(reverse("api:question-detail", args=[question.pk])).status_code == 404
+    api_client.force_authenticate(librarian)
+    assert api_client.get(reverse("api:question-detail", args=[question.pk])).status_code == 200

@@ -38,6 +38,7 @@ def test_the_reported_parameters_are_covered():
 
 def test_nul_in_any_get_parameter_of_any_route_is_a_400(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
     world = build_world()
     client = APIClient()
     client.force_login(world.people["librarian"])
