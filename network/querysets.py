@@ -43,8 +43,10 @@ class BookingQuerySet(models.QuerySet):
 
 class EventQuerySet(models.QuerySet):
     def visible_to(self, user) -> EventQuerySet:
-        """Meetings and training are announced to every signed-in member of the network."""
-        return self if _signed_in(user) else self.none()
+        """Meetings and training for the network's staff: whoever reads the librarians' network (as the pages)."""
+        from consortium import policy
+
+        return self if policy.can_read_network(user) else self.none()
 
 
 class QuestionQuerySet(models.QuerySet):
