@@ -575,6 +575,8 @@ class _Importer:
     def remember(self, entry: Entry, record_id: int) -> None:
         """A record created by this import, found by the next records of the file like a catalog record."""
         hit = (record_id, entry.features)
+        # Later batches meet it again among the catalog's candidates: its features are already known.
+        self.known_features[record_id] = entry.features
         for isbn in entry.bib.isbns:
             self.batch_isbn.setdefault(isbn, []).append(hit)
         if entry.match_key:
