@@ -35,7 +35,7 @@ def _crawl_network_pages():
         client = Client(raise_request_exception=True)
         client.force_login(get_user_model().objects.get(username=username))
         seen, queue = {}, ["/network/"]
-        while queue and len(seen) < 80:
+        while queue and len(seen) < 30:
             url = queue.pop(0)
             if url in seen:
                 continue

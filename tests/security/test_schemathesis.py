@@ -2,7 +2,7 @@
 generated requests each, with a read-write key and with a signed-in librarian's session. No server error, no
 response outside the schema, no undocumented status.
 
-Bounded: SCHEMATHESIS_EXAMPLES examples per operation and credential (default 8; derandomised, so a run is
+Bounded: SCHEMATHESIS_EXAMPLES examples per operation and credential (default 5; derandomised, so a run is
 repeatable). Raise it locally for a deeper run.
 """
 
@@ -29,7 +29,7 @@ from consortium.services import api_key_create
 from loans import services as loan_services
 from tests.factories import LibraryFactory, make_librarian
 
-EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "5"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 pytestmark = pytest.mark.django_db(transaction=True)
