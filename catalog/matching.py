@@ -241,6 +241,7 @@ _PUBLISHER_NOISE = frozenset(
 )
 
 
+@lru_cache(maxsize=1 << 12)
 def publisher_words(publisher: str) -> tuple[str, ...]:
     return tuple(word for word in words(publisher) if word not in _PUBLISHER_NOISE and not word.isdigit())
 
@@ -250,6 +251,7 @@ def publisher_words(publisher: str) -> tuple[str, ...]:
 _DATES = re.compile(r"\b(?:b|d|fl|ca|approximately)?\.?\s*\d{3,4}\??-?(?:\d{3,4})?\??")
 
 
+@lru_cache(maxsize=1 << 14)  # the same headings recur across a catalog
 def author_words(name: str) -> tuple[str, ...]:
     """The words of a heading that identify it, dates and initials aside: 'Sondley, F. A. (Forster
     Alexander), 1857-1931' and 'Sondley, Forster Alexander, 1857-' both → ('sondley', ...)."""
@@ -281,7 +283,11 @@ BLOCK_WORDS = 2
 
 def title_words(title: str, subtitle: str = "") -> list[str]:
     """The folded words of the whole title (245 $a, $n, $p and $b, whatever the split), leading article dropped."""
-    found = words(f"{title} {subtitle}" if subtitle else title)
+    return _title_words(words(f"{title} {subtitle}" if subtitle else title))
+
+
+def _title_words(found: list[str]) -> list[str]:
+    """title_words of already folded words (words(a + " " + b) is words(a) + words(b))."""
     if len(found) > 1 and found[0] in ARTICLES:
         found = found[1:]
     # The number after a designation word in one form: "kelas X" = "kelas 10", "jilid dua" = "jilid 2".
@@ -299,8 +305,12 @@ def block_key(title: str, subtitle: str = "") -> str:
 
     Two such words, rather than the first three words, found 5,000 of goldfinch's 5,103 duplicates (4,925)
     with fewer comparisons (10,268 pairs, 18,130): "History of the ..." no longer makes one crowded block."""
-    found = title_words(title, subtitle)
-    significant = [word for word in found if word not in TITLE_NOISE] or found
+    return block_key_of(title_words(title, subtitle))
+
+
+def block_key_of(full_title: list[str] | tuple[str, ...]) -> str:
+    """The blocking key of a title's words (title_words, Features.full_title)."""
+    significant = [word for word in full_title if word not in TITLE_NOISE] or full_title
     return " ".join(significant[:BLOCK_WORDS])[:150]
 
 
@@ -340,8 +350,9 @@ def features(
     material_type: str = "book",
 ) -> Features:
     """Features of a record, from the catalog's columns (Record, BibData: the same names)."""
-    title_only = title_words(title)
-    full = title_words(title, subtitle) if subtitle else title_only
+    folded_title = words(title)
+    title_only = _title_words(list(folded_title))
+    full = _title_words(folded_title + words(subtitle)) if subtitle else title_only
     names: set[str] = set()
     keys = []
     for author in authors or ():

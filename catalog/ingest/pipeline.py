@@ -589,10 +589,20 @@ class _Importer:
         key = entry.match_key
         for isbn in entry.bib.isbns:
             for hits in (isbn_hits.get(isbn), self.by_isbn.get(isbn), self.batch_isbn.get(isbn)):
-                seen.update(hits or ())
+                if hits:
+                    seen.update(hits)
         for hits in (key_hits.get(key), self.by_key.get(key), self.batch_key.get(key)):
-            seen.update(hits or ())
-        return matching.best_match(entry.features, list(seen.items()))
+            if hits:
+                seen.update(hits)
+        if not seen:
+            return None, None
+        isbns = entry.features.isbns
+        if isbns:
+            # Another ISBN and none shared is compare()'s first verdict (distinct): most of a block, left out here.
+            candidates = [(cid, found) for cid, found in seen.items() if not found.isbns or found.isbns & isbns]
+        else:
+            candidates = list(seen.items())
+        return matching.best_match(entry.features, candidates)
 
     def queue_reviews(self, reviews: list[tuple[int, int, int, matching.Verdict]]) -> None:
         """New records that may be the edition of an earlier record (the score between the two thresholds):

@@ -30,7 +30,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ..choices import MaterialType, SourceFormat
-from ..matching import Features, block_key, features_of
+from ..matching import Features, block_key_of, features_of
 from ..normalize import clean_issn, first_year, isbn13, page_count, strip_punct
 from . import iso2709, validate
 from .bibdata import TAGS_READ, BibData, ItemData, from_marc
@@ -103,8 +103,8 @@ def prepare(entry: Entry) -> Entry:
         record_copy = record_copy_text(bib)
     entry.record_copy = record_copy
     # Deduplication's blocking key and features (catalog.matching), of the record as validated.
-    entry.match_key = block_key(bib.title, bib.subtitle)[: validate.MATCH_KEY_LENGTH]
     entry.features = features_of(bib)
+    entry.match_key = block_key_of(entry.features.full_title)[: validate.MATCH_KEY_LENGTH]
     for item in bib.items:
         item.copy_text = item_copy_text(item)
     return entry
