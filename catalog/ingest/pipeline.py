@@ -530,37 +530,51 @@ class _Importer:
 
     def candidates(self, entries: list[Entry]) -> tuple[dict, dict]:
         """The catalog's records sharing an ISBN or a blocking key with the batch's records, with their features:
-        ({isbn: [(id, features)]}, {key: [(id, features)]})."""
+        ({isbn: [(id, features)]}, {key: [(id, features)]}).
+
+        Ids first, then the descriptions of the records whose features this import does not know yet: in a
+        crowded block most candidates are the import's own earlier records, and fetching their rows again
+        (up to BLOCK_LIMIT a key, every batch) cost more than comparing them."""
         isbns = sorted({isbn for e in entries for isbn in e.bib.isbns})
         keys = sorted({e.match_key for e in entries if e.match_key})
-        isbn_hits: dict[str, list[tuple[int, matching.Features]]] = {}
-        key_hits: dict[str, list[tuple[int, matching.Features]]] = {}
+        by_isbn: list[tuple[int, str]] = []
+        by_key: list[tuple[int, str]] = []
         with connection.cursor() as cursor:
             if isbns:
                 # One GIN probe per ISBN: a single `isbns && <the batch's ISBNs>` is planned as a scan of the
                 # whole catalog once the batch has a few hundred ISBNs.
                 cursor.execute(
-                    f"SELECT DISTINCT {_FEATURE_COLUMNS} FROM unnest(%s::varchar(13)[]) AS wanted(isbn),"
-                    f" {_PROBE.format(condition='isbns @> ARRAY[wanted.isbn]')}",
+                    "SELECT r.id, wanted.isbn FROM unnest(%s::varchar(13)[]) AS wanted(isbn),"
+                    " LATERAL (SELECT id FROM catalog_record WHERE isbns @> ARRAY[wanted.isbn] OFFSET 0) AS r",
                     [isbns],
                 )
-                for row in cursor.fetchall():
-                    found = self.features_of_row(row)
-                    for isbn in found.isbns:
-                        isbn_hits.setdefault(isbn, []).append((row[0], found))
+                by_isbn = cursor.fetchall()
             if keys:
                 # One probe of the match_key index per blocking key; the oldest records of a crowded key only.
                 cursor.execute(
-                    f"SELECT {_FEATURE_COLUMNS} FROM unnest(%s::text[]) AS wanted(key),"
+                    "SELECT r.id, wanted.key FROM unnest(%s::text[]) AS wanted(key),"
                     # The key's records are fetched by the match_key index first (the inner OFFSET 0), then ordered:
                     # planned together, `ORDER BY id LIMIT` chose a walk of the primary key that read the whole
                     # catalog for a key with no record (1M records: minutes a batch).
-                    " LATERAL (SELECT * FROM (SELECT * FROM catalog_record WHERE match_key = wanted.key OFFSET 0) AS k"
-                    f" ORDER BY id LIMIT {BLOCK_LIMIT}) AS r",
+                    " LATERAL (SELECT id FROM (SELECT id FROM catalog_record WHERE match_key = wanted.key OFFSET 0)"
+                    f" AS k ORDER BY id LIMIT {BLOCK_LIMIT}) AS r",
                     [keys],
                 )
+                by_key = cursor.fetchall()
+            unknown = sorted({rid for rid, _ in chain(by_isbn, by_key)} - self.known_features.keys())
+            if unknown:
+                cursor.execute(f"SELECT {_FEATURE_COLUMNS} FROM catalog_record AS r WHERE r.id = ANY(%s)", [unknown])
                 for row in cursor.fetchall():
-                    key_hits.setdefault(row[-1], []).append((row[0], self.features_of_row(row)))
+                    self.features_of_row(row)
+        known = self.known_features
+        isbn_hits: dict[str, list[tuple[int, matching.Features]]] = {}
+        key_hits: dict[str, list[tuple[int, matching.Features]]] = {}
+        for record_id, isbn in by_isbn:
+            if record_id in known:  # a record deleted between the two queries is simply not a candidate
+                isbn_hits.setdefault(isbn, []).append((record_id, known[record_id]))
+        for record_id, key in by_key:
+            if record_id in known:
+                key_hits.setdefault(key, []).append((record_id, known[record_id]))
         return isbn_hits, key_hits
 
     def features_of_row(self, row: tuple) -> matching.Features:
