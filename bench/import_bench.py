@@ -61,7 +61,8 @@ PUBLISHERS = [
 ]
 
 
-def generate_marc(path: Path, count: int, seed: int = 1) -> None:
+def generate_marc(path: Path, count: int, seed: int = 1, isbn_prefix: str = "978602") -> None:
+    """`isbn_prefix`: six digits; another prefix gives a file whose records share no ISBN with this one's."""
     import pymarc
     from stdnum import ean
 
@@ -77,7 +78,7 @@ def generate_marc(path: Path, count: int, seed: int = 1) -> None:
                 author = f"{rng.choice(SURNAMES)}, {rng.choice(GIVEN)}"
                 year = rng.randint(1970, 2025)
                 publisher = rng.choice(PUBLISHERS)
-                body = f"978602{n:06d}"
+                body = f"{isbn_prefix}{n:06d}"
                 isbn = body + ean.calc_check_digit(body) if rng.random() < 0.7 else ""
                 titles.append((title, author, year, publisher, isbn))
             record = pymarc.Record(force_utf8=True)

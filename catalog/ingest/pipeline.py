@@ -552,15 +552,27 @@ class _Importer:
             if keys:
                 # One probe of the match_key index per blocking key; the oldest records of a crowded key only.
                 cursor.execute(
-                    "SELECT r.id, wanted.key FROM unnest(%s::text[]) AS wanted(key),"
+                    "SELECT r.id, wanted.key, r.isbns FROM unnest(%s::text[]) AS wanted(key),"
                     # The key's records are fetched by the match_key index first (the inner OFFSET 0), then ordered:
                     # planned together, `ORDER BY id LIMIT` chose a walk of the primary key that read the whole
                     # catalog for a key with no record (1M records: minutes a batch).
-                    " LATERAL (SELECT id FROM (SELECT id FROM catalog_record WHERE match_key = wanted.key OFFSET 0)"
-                    f" AS k ORDER BY id LIMIT {BLOCK_LIMIT}) AS r",
+                    " LATERAL (SELECT id, isbns FROM (SELECT id, isbns FROM catalog_record WHERE match_key = wanted.key"
+                    f" OFFSET 0) AS k ORDER BY id LIMIT {BLOCK_LIMIT}) AS r",
                     [keys],
                 )
-                by_key = cursor.fetchall()
+                # A block's record with other ISBNs than every record of the batch under that key: never a match
+                # (compare's first verdict), so its description is not fetched.
+                key_isbns: dict[str, set[str] | None] = {}
+                for e in entries:
+                    if e.match_key:
+                        known_isbns = key_isbns.get(e.match_key, set())
+                        key_isbns[e.match_key] = None if known_isbns is None or not e.bib.isbns else (
+                            known_isbns | set(e.bib.isbns)
+                        )  # fmt: skip
+                for record_id, key, record_isbns in cursor.fetchall():
+                    wanted = key_isbns.get(key)
+                    if wanted is None or not record_isbns or not wanted.isdisjoint(record_isbns):
+                        by_key.append((record_id, key))
             unknown = sorted({rid for rid, _ in chain(by_isbn, by_key)} - self.known_features.keys())
             if unknown:
                 cursor.execute(f"SELECT {_FEATURE_COLUMNS} FROM catalog_record AS r WHERE r.id = ANY(%s)", [unknown])
