@@ -557,6 +557,14 @@ def _authors_agree(a: Features, b: Features) -> str:
     return "different"
 
 
+def may_share_heading(a: Features, b: Features) -> bool:
+    """A second blocking pass for crowded blocks: False only when both records have a main heading and nothing
+    ties them (no shared ISBN, neither heading among the other's names, not a spelling slip of each other)."""
+    if not a.authors or not b.authors or a.isbns & b.isbns:
+        return True
+    return _authors_agree(a, b) != "different"
+
+
 def _publishers_agree(a: Features, b: Features) -> str:
     if not a.publisher or not b.publisher:
         return "none"

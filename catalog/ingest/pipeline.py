@@ -552,33 +552,42 @@ class _Importer:
             if keys:
                 # One probe of the match_key index per blocking key; the oldest records of a crowded key only.
                 cursor.execute(
-                    "SELECT r.id, wanted.key, r.isbns FROM unnest(%s::text[]) AS wanted(key),"
+                    "SELECT r.id, wanted.key FROM unnest(%s::text[]) AS wanted(key),"
                     # The key's records are fetched by the match_key index first (the inner OFFSET 0), then ordered:
                     # planned together, `ORDER BY id LIMIT` chose a walk of the primary key that read the whole
                     # catalog for a key with no record (1M records: minutes a batch).
-                    " LATERAL (SELECT id, isbns FROM (SELECT id, isbns FROM catalog_record WHERE match_key = wanted.key"
-                    f" OFFSET 0) AS k ORDER BY id LIMIT {BLOCK_LIMIT}) AS r",
+                    " LATERAL (SELECT id FROM (SELECT id FROM catalog_record WHERE match_key = wanted.key OFFSET 0)"
+                    f" AS k ORDER BY id LIMIT {BLOCK_LIMIT}) AS r",
                     [keys],
                 )
-                # A block's record with other ISBNs than every record of the batch under that key: never a match
-                # (compare's first verdict), so its description is not fetched.
+                by_key = cursor.fetchall()
+            known = self.known_features
+            unknown = sorted({rid for rid, _ in chain(by_isbn, by_key)} - known.keys())
+            if unknown and by_key:
+                # A block's record with other ISBNs than every record of the batch under that key is never a match
+                # (compare's first verdict): its description is not fetched.
                 key_isbns: dict[str, set[str] | None] = {}
                 for e in entries:
                     if e.match_key:
-                        known_isbns = key_isbns.get(e.match_key, set())
-                        key_isbns[e.match_key] = None if known_isbns is None or not e.bib.isbns else (
-                            known_isbns | set(e.bib.isbns)
-                        )  # fmt: skip
-                for record_id, key, record_isbns in cursor.fetchall():
-                    wanted = key_isbns.get(key)
-                    if wanted is None or not record_isbns or not wanted.isdisjoint(record_isbns):
-                        by_key.append((record_id, key))
-            unknown = sorted({rid for rid, _ in chain(by_isbn, by_key)} - self.known_features.keys())
+                        so_far = key_isbns.get(e.match_key, set())
+                        no_isbn = so_far is None or not e.bib.isbns
+                        key_isbns[e.match_key] = None if no_isbn else so_far | set(e.bib.isbns)
+                cursor.execute("SELECT id, isbns FROM catalog_record WHERE id = ANY(%s)", [unknown])
+                isbns_of = dict(cursor.fetchall())
+                by_key = [
+                    (rid, key)
+                    for rid, key in by_key
+                    if rid in known
+                    or (wanted := key_isbns.get(key)) is None
+                    or not isbns_of.get(rid)
+                    or not wanted.isdisjoint(isbns_of[rid])
+                ]
+                wanted_ids = {rid for rid, _ in chain(by_isbn, by_key)}
+                unknown = [rid for rid in unknown if rid in wanted_ids]
             if unknown:
                 cursor.execute(f"SELECT {_FEATURE_COLUMNS} FROM catalog_record AS r WHERE r.id = ANY(%s)", [unknown])
                 for row in cursor.fetchall():
                     self.features_of_row(row)
-        known = self.known_features
         isbn_hits: dict[str, list[tuple[int, matching.Features]]] = {}
         key_hits: dict[str, list[tuple[int, matching.Features]]] = {}
         for record_id, isbn in by_isbn:
@@ -622,13 +631,18 @@ class _Importer:
                 seen.update(hits)
         if not seen:
             return None, None
-        isbns = entry.features.isbns
+        features = entry.features
+        isbns = features.isbns
         if isbns:
             # Another ISBN and none shared is compare()'s first verdict (distinct): most of a block, left out here.
             candidates = [(cid, found) for cid, found in seen.items() if not found.isbns or found.isbns & isbns]
         else:
             candidates = list(seen.items())
-        return matching.best_match(entry.features, candidates)
+        if len(candidates) > CROWDED_BLOCK:
+            # A crowded block ("Bahasa Indonesia ...", "Matematika untuk ..."): a second pass of blocking, by the
+            # main heading, keeps the comparisons in proportion to the editions rather than to the block.
+            candidates = [(cid, found) for cid, found in candidates if matching.may_share_heading(features, found)]
+        return matching.best_match(features, candidates)
 
     def queue_reviews(self, reviews: list[tuple[int, int, int, matching.Verdict]]) -> None:
         """New records that may be the edition of an earlier record (the score between the two thresholds):
@@ -854,6 +868,8 @@ _FEATURE_NAMES = (
 _FEATURE_COLUMNS = ", ".join(["r.id", *(f"r.{name}" for name in _FEATURE_NAMES), "r.match_key"])
 # A blocking key shared by more records than this ("Laporan tahunan ..."): the oldest are compared.
 BLOCK_LIMIT = 200
+# More candidates than this for one record: only those that may share its main heading (or an ISBN) are compared.
+CROWDED_BLOCK = 12
 
 
 class _Retry(Exception):
