@@ -32,6 +32,15 @@ class HoldingForm(forms.ModelForm):
         ]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+            from catalog.services import loan_holding
+
+            self.loan = loan_holding(self.instance)
+            if self.loan is not None:
+                # The loan owns the status until the copy is back: shown, not offered.
+                self.fields["status"].disabled = True
+                self.fields["status"].help_text = _(
+                    "Held by interlibrary loan request %(number)s: the status follows that request."
+                ) % {"number": self.loan.pk}
 
     def validate_unique(self):
         # Uniqueness of (library, barcode) is checked by the service, which knows the library.

@@ -46,6 +46,19 @@ def holding_update(*, holding: Holding, by, version: int | None = None, **fields
     current = Holding.objects.select_for_update().get(pk=holding.pk)
     if version is not None and version != current.version:
         raise ValidationError(STALE_VERSION, code="stale")
+    if "status" in fields and fields["status"] != current.status:
+        loan = loan_holding(current)
+        if loan is not None:
+            raise ValidationError(
+                {
+                    "status": _(
+                        "Interlibrary loan request %(number)s holds this copy: its status follows that request "
+                        "until the copy is back."
+                    )
+                    % {"number": loan.pk}
+                },
+                code="held_by_loan",
+            )
     changed = False
     for name, value in fields.items():
         if getattr(current, name) != value:
@@ -56,6 +69,14 @@ def holding_update(*, holding: Holding, by, version: int | None = None, **fields
         current.full_clean()
         current.save()
     return current
+
+
+def loan_holding(holding: Holding):
+    """The interlibrary loan request that has this copy out or reserved (its status is the loan's), or None."""
+    from loans.choices import HOLDS_COPY
+    from loans.models import IllRequest
+
+    return IllRequest.objects.filter(holding=holding, state__in=HOLDS_COPY).order_by("-pk").first()
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -154,3 +155,43 @@ def test_record_page_offers_staff_links(client, librarian, coordinator, book):
         reverse("catalog:record_curate", args=[book.pk])
         in client.get(reverse("catalog:record_detail", args=[book.pk])).content.decode()
     )
+
+
+def test_a_copy_an_interlibrary_loan_holds_keeps_the_loans_status(
+    client, school, other_school, librarian, outsider, ill_agreement
+):
+    """The lender's copy is promised to a request: neither the holdings form nor the API may set it available."""
+    from catalog.services import holding_update
+    from loans import services as loans
+    from tests.factories import make_student
+
+    import_bytes(
+        library=other_school,
+        data=b"local_id,title,authors,year,barcode\nA1,Laskar Pelangi,Andrea Hirata,2005,L1\n",
+        filename="a.csv",
+    )
+    ill_agreement(school, other_school)
+    copy = Holding.objects.get(barcode="L1")
+    request = loans.ill_request_create(by=make_student(school, username="siti"), record=copy.record)
+    request = loans.ill_request_approve(request=request, by=librarian)
+    request = loans.ill_request_will_supply(request=request, by=outsider)
+    loans.ill_request_ship(request=request, by=outsider)
+    copy.refresh_from_db()
+    held_status = copy.status
+    assert held_status != "available"
+
+    client.force_login(outsider)
+    edit = reverse("catalog:holding_edit", args=[copy.pk])
+    page = client.get(edit).content.decode()
+    assert f"Dipegang permintaan pinjam antarperpustakaan {request.pk}" in page  # the form says which request
+    data = {"barcode": "L1", "status": "available", "acquisition": "purchase", "date_added": "2026-11-01"}
+    # The disabled field keeps the loan's status; the rest of the copy can still be edited.
+    assert client.post(edit, {**data, "shelf_location": "Rak 9", "version": copy.version}).status_code == 302
+    copy.refresh_from_db()
+    assert copy.status == held_status and copy.shelf_location == "Rak 9"
+    # The service refuses it for every caller (pages and API alike), with the field's message.
+    with pytest.raises(ValidationError) as refused:
+        holding_update(holding=copy, by=outsider, status="available")
+    assert "status" in refused.value.message_dict
+    copy.refresh_from_db()
+    assert copy.status == held_status
