@@ -83,4 +83,4 @@ def compute(*, library_ids: set[int] | None = None) -> dict:
 
 
 def _days(delta) -> float | None:
-    return round(delta.total_seconds() / 86400, 1) if delta else None
+    return None if delta is None else round(delta.total_seconds() / 86400, 1)  # a same-day turnaround is 0

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Record
@@ -68,3 +69,22 @@ def test_attachment_over_the_limit_is_refused(
         )
     request.refresh_from_db()
     assert request.state == State.WILL_SUPPLY and not request.attachment
+
+
+def test_a_same_day_turnaround_is_zero_not_a_dash(client, coordinator, school, lender_a):
+    now = timezone.now()
+    IllRequest.objects.create(
+        record=Record.objects.create(title="Bumi"),
+        requester=school,
+        lender=lender_a,
+        state=State.COMPLETED,
+        created_at=now,
+        shipped_at=now,
+        received_at=now,
+    )
+    figures = statistics.compute()
+    assert figures["days_to_shipped"] == 0 and figures["days_to_received"] == 0
+    client.force_login(coordinator)
+    page = client.get(reverse("loans:stats")).content.decode()
+    assert "<dd>0.0</dd>" in page or "<dd>0,0</dd>" in page
+    assert "<dd>–</dd>" not in page.split("Hari dari permintaan")[1][:200]
