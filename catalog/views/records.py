@@ -17,28 +17,12 @@ from django.views.generic import TemplateView
 
 from consortium.models import Library
 
+from .. import citation
 from .. import search as catalog_search
 from ..choices import HoldingStatus
 from ..covers import record_cover
 from ..models import Record
 from ..search import DDC_CLASSES, LANGUAGES, SCOPES, SORTS, Searcher, SearchParams
-
-
-def record_citation(record: Record) -> str:
-    """An APA-style reference: Author, A. (Year). Title: Subtitle (Edition). Publisher."""
-    authors = [a.get("name", "") for a in record.authors or [] if isinstance(a, dict) and a.get("name")]
-    who = ", ".join(authors[:3]) + (" et al." if len(authors) > 3 else "")
-    parts = []
-    if who:
-        parts.append(who.rstrip(".") + ".")
-    parts.append(f"({record.year})." if record.year else "(n.d.).")
-    title = str(record)
-    if record.edition:
-        title += f" ({record.edition})"
-    parts.append(title.rstrip(".") + ".")
-    if record.publisher:
-        parts.append((f"{record.place}: " if record.place else "") + record.publisher.rstrip(".") + ".")
-    return " ".join(parts)
 
 
 def record_ris(record: Record) -> str:
@@ -250,7 +234,8 @@ class RecordDetailView(TemplateView):
             availability=availability_summary(schools, home),
             cover=record_cover(record),
             permalink=self.request.build_absolute_uri(record.get_absolute_url()),
-            citation=record_citation(record),
+            citation=citation.apa(record),
+            bibtex=citation.bibtex(record),
             language_label=LANGUAGES.get(record.language, record.language),
             ddc_label=DDC_CLASSES.get(record.ddc[:1], "") if record.ddc else "",
         )
@@ -258,18 +243,20 @@ class RecordDetailView(TemplateView):
 
 
 class RecordExportView(TemplateView):
-    """The record as RIS (reference managers) or MARCXML (library systems)."""
+    """The record as RIS or BibTeX (reference managers) or MARCXML (library systems)."""
+
+    # format in the URL: (renderer, content type, file extension)
+    FORMATS = {
+        "ris": (record_ris, "application/x-research-info-systems", "ris"),
+        "bibtex": (citation.bibtex, "application/x-bibtex; charset=utf-8", "bib"),
+        "marcxml": (record_marcxml, "application/marcxml+xml", "xml"),
+    }
 
     def get(self, request, *args, **kwargs):
         record = get_object_or_404(Record.objects.defer("search_vector"), pk=kwargs["pk"])
-        fmt = kwargs["fmt"]
-        if fmt == "ris":
-            response = HttpResponse(record_ris(record), content_type="application/x-research-info-systems")
-        elif fmt == "marcxml":
-            response = HttpResponse(record_marcxml(record), content_type="application/marcxml+xml")
-        else:
+        if kwargs["fmt"] not in self.FORMATS:
             raise Http404(_("Unknown export format."))
-        response["Content-Disposition"] = (
-            f'attachment; filename="record-{record.pk}.{"ris" if fmt == "ris" else "xml"}"'
-        )
+        render, content_type, extension = self.FORMATS[kwargs["fmt"]]
+        response = HttpResponse(render(record), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="record-{record.pk}.{extension}"'
         return response

@@ -370,7 +370,7 @@ def test_record_page_shows_holdings_by_school(en_client, libs):
         "Senin",
         "Jl. Pendidikan",
         "due 1 Dec 2026",
-        "Ahmad Tohari. (2003). Ronggeng Dukuh Paruk. Jakarta: Gramedia.",
+        "Tohari, A. (2003). <em>Ronggeng Dukuh Paruk</em>. Gramedia.",
         f"http://testserver/catalog/records/{record.pk}/",
     ):
         assert text in html, text
