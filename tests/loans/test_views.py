@@ -101,3 +101,15 @@ def test_request_page_names_the_agreement(client, librarian, book, network_agree
     request = ill.ill_request_create(by=librarian, record=book)
     client.force_login(librarian)
     assert network_agreement.number in client.get(request.get_absolute_url()).content.decode()
+
+
+def test_the_header_counts_unread_notifications_until_they_are_read(client, librarian):
+    from loans.models import Notification
+
+    client.force_login(librarian)
+    for number in range(3):
+        Notification.objects.create(user=librarian, kind="message", message=f"Pesan {number}")
+    page = client.get("/").content.decode()
+    assert 'aria-label="3 belum dibaca">3</span>' in page
+    client.post(reverse("loans:notification_list"))
+    assert "belum dibaca" not in client.get("/").content.decode()
