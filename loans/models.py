@@ -108,6 +108,11 @@ class IllRequest(models.Model):
     def is_final(self) -> bool:
         return self.state in FINAL
 
+    @property
+    def slip_code(self) -> str:
+        """The request's code on its transit slip and barcode: stable, and the same at both schools."""
+        return f"ILL-{self.pk}"
+
     def lender_label(self) -> str:
         if self.is_overdue:
             return str(_("Overdue"))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.RequestCreateView.as_view(), name="request_create"),
     path("requests/<int:pk>/", views.RequestDetailView.as_view(), name="request_detail"),
     path("requests/<int:pk>/file/", views.RequestAttachmentView.as_view(), name="request_attachment"),
+    path("requests/slips/", views.TransitSlipListView.as_view(), name="transit_slip_list"),
     path("requests/<int:pk>/slip/", views.TransitSlipView.as_view(), name="transit_slip"),
     path("requests/<int:pk>/<slug:action>/", views.RequestTransitionView.as_view(), name="request_transition"),
     path("desk/<slug:code>/", views.DeskView.as_view(), name="desk"),

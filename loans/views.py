@@ -5,7 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
@@ -17,6 +19,7 @@ from consortium.files import serve_upload
 from consortium.models import Library
 
 from . import services, statistics, transitions
+from .barcodes import code128_svg
 from .choices import FINAL, State
 from .forms import RequestForm, TransitionForm
 from .models import IllRequest, Notification
@@ -158,11 +161,12 @@ class DeskView(LoginRequiredMixin, View):
             raise PermissionDenied(_("Only this library's staff use its desk."))
         mine = IllRequest.objects.select_related("record", "requester", "lender", "holding", "reader")
         borrowing, lending = mine.filter(requester=library), mine.filter(lender=library)
+        to_ship = lending.filter(state=State.WILL_SUPPLY)
         todo = [
             (_("Approve students' requests"), borrowing.filter(state=State.AWAITING_APPROVAL)),
             (_("Decide on incoming requests"), lending.filter(state=State.SENT)),
             (_("Answer lenders' conditions"), borrowing.filter(state=State.CONDITIONAL)),
-            (_("Ship (or deliver)"), lending.filter(state=State.WILL_SUPPLY)),
+            (_("Ship (or deliver)"), to_ship),
             (_("Receive parcels"), borrowing.filter(state=State.SHIPPED)),
             (_("Hand out to readers"), borrowing.filter(state=State.RECEIVED)),
             (_("Ship back to the lender"), borrowing.filter(state=State.RETURNED_BY_READER)),
@@ -170,11 +174,32 @@ class DeskView(LoginRequiredMixin, View):
             (_("Renewals asked"), lending.filter(renewal_requested=True).exclude(state__in=FINAL)),
         ]
         overdue = mine.filter(Q(requester=library) | Q(lender=library), is_overdue=True).exclude(state__in=FINAL)
+        # The parcels to ship today get their slips printed in one go, one per page.
+        slip_ids = list(to_ship.filter(holding__isnull=False).values_list("pk", flat=True))
+        ship_slips_url = reverse("loans:transit_slip_list") + "?" + urlencode({"id": slip_ids}, doseq=True)
         return render(
             request,
             self.template_name,
-            {"library": library, "todo": todo, "overdue": overdue, "today": timezone.localdate()},
+            {
+                "library": library,
+                "todo": todo,
+                "overdue": overdue,
+                "today": timezone.localdate(),
+                "ship_slips": (len(slip_ids), ship_slips_url) if slip_ids else None,
+            },
         )
+
+
+def _slip(ill: IllRequest) -> dict:
+    """What one transit slip shows, with the copy's and the request's barcodes drawn."""
+    return {
+        "ill": ill,
+        "copy_svg": code128_svg(ill.holding.barcode) if ill.holding_id else None,
+        "request_svg": code128_svg(ill.slip_code),
+    }
+
+
+SLIP_QUERYSET_RELATED = ("record", "requester", "lender", "holding")
 
 
 class TransitSlipView(LoginRequiredMixin, View):
@@ -182,10 +207,30 @@ class TransitSlipView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         ill = get_object_or_404(
-            IllRequest.objects.visible_to(request.user).select_related("record", "requester", "lender", "holding"),
+            IllRequest.objects.visible_to(request.user).select_related(*SLIP_QUERYSET_RELATED),
             pk=pk,
         )
-        return render(request, self.template_name, {"ill": ill})
+        return render(request, self.template_name, {"slips": [_slip(ill)]})
+
+
+class TransitSlipListView(LoginRequiredMixin, View):
+    """Several transit slips, one per printed page: `?id=1&id=2`, among the requests the user sees."""
+
+    template_name = "loans/transit_slip.html"
+    MAX_SLIPS = 100
+
+    def get(self, request):
+        ids = [int(i) for i in request.GET.getlist("id") if i.isdigit()][: self.MAX_SLIPS]
+        requests = (
+            IllRequest.objects.visible_to(request.user)
+            .filter(pk__in=ids, holding__isnull=False)
+            .select_related(*SLIP_QUERYSET_RELATED)
+            .order_by("pk")
+        )
+        slips = [_slip(ill) for ill in requests]
+        if not slips:
+            raise Http404
+        return render(request, self.template_name, {"slips": slips})
 
 
 class NotificationListView(LoginRequiredMixin, View):

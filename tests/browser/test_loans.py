@@ -57,8 +57,22 @@ def test_a_whole_loan(page, network):
     act(page, "will_supply")
     act(page, "ship")
     expect(state).to_contain_text("Dikirim")
+    refused = []
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
     page.get_by_role("link", name="Cetak slip pengiriman").click()
     expect(page.locator("body")).to_contain_text("SMAN2-0001")
+    # both barcodes are drawn (bars have width), the print button is wired by print.js, and nothing was refused
+    expect(page.locator("svg.barcode-svg")).to_have_count(2)
+    assert page.locator("svg.barcode-svg").first.bounding_box()["width"] > 100
+    expect(page.get_by_role("button", name="Cetak slip")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.get_by_test_id("print-slips")).to_be_hidden()
+    assert page.locator(".slip").evaluate("e => getComputedStyle(e).breakInside") == "avoid"
+    page.emulate_media(media="screen")
+    assert refused == []
     page.goto(url)
 
     as_user(page, "rosmawati", url)

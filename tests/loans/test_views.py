@@ -3,7 +3,8 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from loans import services
 from loans.choices import State
@@ -113,3 +114,58 @@ def test_the_header_counts_unread_notifications_until_they_are_read(client, libr
     assert 'aria-label="3 belum dibaca">3</span>' in page
     client.post(reverse("loans:notification_list"))
     assert "belum dibaca" not in client.get("/").content.decode()
+
+
+def shipped_request(client, reader, librarian, lender_a_librarian, lender_b_librarian, book):
+    """A request approved, promised and shipped with its due date; the lender's librarian is left logged in."""
+    request = services.ill_request_create(by=reader, record=book)
+    client.force_login(librarian)
+    client.post(reverse("loans:request_transition", args=[request.pk, "approve"]))
+    request.refresh_from_db()
+    client.force_login(lender_of(request, lender_a_librarian, lender_b_librarian))
+    client.post(reverse("loans:request_transition", args=[request.pk, "will_supply"]))
+    request.refresh_from_db()
+    return request
+
+
+def test_transit_slip_shows_both_barcodes_and_the_due_date(
+    client, reader, librarian, lender_a_librarian, lender_b_librarian, book
+):
+    request = shipped_request(client, reader, librarian, lender_a_librarian, lender_b_librarian, book)
+    due = timezone.localdate() + timedelta(days=21)
+    client.post(reverse("loans:request_transition", args=[request.pk, "ship"]), {"due_on": due.isoformat()})
+    request.refresh_from_db()
+    assert request.due_on == due
+    page = client.get(reverse("loans:transit_slip", args=[request.pk]), HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="barcode-svg"') == 2
+    assert f'aria-label="{request.holding.barcode}"' in page and f'aria-label="ILL-{request.pk}"' in page
+    assert f">{request.holding.barcode}</span>" in page and f">ILL-{request.pk}</span>" in page
+    assert "<style" not in page and " style=" not in page  # the Content-Security-Policy allows neither
+    assert "data-print" in page and "js/print.js" in page
+    assert request.lender.name in page and request.requester.name in page and "Bumi Manusia" in page
+    with translation.override("id"):
+        assert date_format(due, "j F Y") in page  # "5 Maret 2027": the month in the page's language
+
+
+def test_transit_slip_is_404_for_a_school_not_party_to_the_request(
+    client, outsider, reader, librarian, lender_a_librarian, lender_b_librarian, book
+):
+    request = shipped_request(client, reader, librarian, lender_a_librarian, lender_b_librarian, book)
+    client.force_login(outsider)
+    assert client.get(reverse("loans:transit_slip", args=[request.pk])).status_code == 404
+    assert client.get(reverse("loans:transit_slip_list"), {"id": [request.pk]}).status_code == 404
+
+
+def test_desk_prints_the_slips_of_the_parcels_to_ship_one_per_page(
+    client, reader, librarian, lender_a_librarian, lender_b_librarian, book
+):
+    first = shipped_request(client, reader, librarian, lender_a_librarian, lender_b_librarian, book)
+    second = shipped_request(client, reader, librarian, lender_a_librarian, lender_b_librarian, book)
+    client.force_login(lender_of(first, lender_a_librarian, lender_b_librarian))
+    # the lender's desk lists its own parcels to ship; a request another school lends is not its to print
+    ours = [r for r in (first, second) if r.lender_id == first.lender_id]
+    desk = client.get(reverse("loans:desk", args=[first.lender.code])).content.decode()
+    assert reverse("loans:transit_slip_list") + "?" + "&amp;".join(f"id={r.pk}" for r in ours) in desk
+    page = client.get(reverse("loans:transit_slip_list"), {"id": [first.pk, second.pk, "x"]}).content.decode()
+    assert page.count('class="slip"') == len(ours)
+    assert all(f">ILL-{r.pk}</span>" in page for r in ours)

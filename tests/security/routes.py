@@ -301,6 +301,7 @@ def routes(w: World) -> dict:
         "loans:request_detail": (ill, (IllRequest, w.ill)),
         "loans:request_attachment": (ill, (IllRequest, w.ill)),
         "loans:transit_slip": (ill, (IllRequest, w.ill)),
+        "loans:transit_slip_list": ({}, None),
         "loans:request_transition": ({"pk": w.ill.pk, "action": "message"}, (IllRequest, w.ill)),
         "loans:desk": ({"code": w.school.code}, None),
         "loans:notification_list": ({}, None),
