@@ -35,3 +35,13 @@ def test_compiled_catalog_matches_its_source(po_path):
             assert compiled.pgettext(entry.msgctxt, entry.msgid) == entry.msgstr
         else:
             assert compiled.gettext(entry.msgid) == entry.msgstr, entry.msgid
+
+
+@pytest.mark.parametrize("po_path", CATALOGS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_indonesian_plurals_have_the_one_form_the_header_declares(po_path):
+    """Indonesian has one plural form (nplurals=1): a second msgstr is never shown, so the one form must read right
+    for any count ("diperpanjang %(n)s kali", not "diperpanjang sekali" for three renewals)."""
+    po = polib.pofile(str(po_path))
+    assert "nplurals=1" in po.metadata.get("Plural-Forms", "")
+    extra = [entry.msgid for entry in po if entry.msgid_plural and len(entry.msgstr_plural) != 1]
+    assert not extra, f"{po_path}: {extra}"
