@@ -69,6 +69,8 @@ class SignForm(forms.Form):
     party = forms.IntegerField(widget=forms.HiddenInput)
     read_version = forms.IntegerField(widget=forms.HiddenInput)
     paper = forms.FileField(label=_("Signed paper (for an outside institution)"), required=False)
+    # Signing binds the school: asked for, on the page, with the version it binds to.
+    confirm = forms.BooleanField(required=True)
 
 
 TEMPLATES = {

@@ -222,6 +222,8 @@ class AgreementActionView(LoginRequiredMixin, View):
             if action == "sign":
                 form = SignForm(request.POST, request.FILES)
                 if not form.is_valid():
+                    if "confirm" in form.errors:
+                        raise ValidationError(_("Tick the box to confirm that you sign this version."))
                     raise ValidationError(_("The signing form is incomplete."))
                 party = get_object_or_404(Party, pk=form.cleaned_data["party"], agreement=agreement)
                 services.agreement_sign(

@@ -109,12 +109,21 @@ def test_sign_flow_through_pages(client, coordinator, librarian, outsider, schoo
     client.post(reverse("agreements:agreement_action", args=[agreement.pk, "request_signatures"]))
     agreement.refresh_from_db()
     assert agreement.status == "signing"
+    # Without the confirmation box ticked nothing is signed, and the page says why.
+    client.force_login(librarian)
+    mine = agreement.parties.get(library=school)
+    response = client.post(
+        reverse("agreements:agreement_action", args=[agreement.pk, "sign"]),
+        {"party": mine.pk, "read_version": agreement.version},
+        follow=True,
+    )
+    assert "Centang kotak" in response.content.decode() and not agreement.signatures.exists()
     for user, library in ((librarian, school), (outsider, other_school)):
         client.force_login(user)
         p = agreement.parties.get(library=library)
         client.post(
             reverse("agreements:agreement_action", args=[agreement.pk, "sign"]),
-            {"party": p.pk, "read_version": agreement.version},
+            {"party": p.pk, "read_version": agreement.version, "confirm": "1"},
         )
     agreement.refresh_from_db()
     assert agreement.status == "active"
