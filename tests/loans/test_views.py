@@ -169,3 +169,12 @@ def test_desk_prints_the_slips_of_the_parcels_to_ship_one_per_page(
     page = client.get(reverse("loans:transit_slip_list"), {"id": [first.pk, second.pk, "x"]}).content.decode()
     assert page.count('class="slip"') == len(ours)
     assert all(f">ILL-{r.pk}</span>" in page for r in ours)
+
+
+def test_desk_folds_the_sections_with_nothing_to_do(client, librarian, reader, book):
+    client.force_login(librarian)
+    page = client.get(reverse("loans:desk", args=["SMAN1MDN"])).content.decode()
+    sections = page.count('<details class="desk-section"')
+    opened = page.count('<details class="desk-section" open>')
+    assert sections > 1 and opened < sections  # a quiet desk: most sections folded
+    assert "(0)" in page  # a folded section still shows its count
