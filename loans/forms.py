@@ -2,6 +2,7 @@ from datetime import date
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import Service
 
@@ -43,3 +44,42 @@ class TransitionForm(forms.Form):
         if due and due <= date.today():
             raise forms.ValidationError(_("The due date must be after today."))
         return due
+
+
+class StatisticsPeriodForm(forms.Form):
+    """Which requests the figures count, by the day they were made: a named period or from/to dates."""
+
+    PERIODS = [
+        ("all", _("All time")),
+        ("month", _("This month")),
+        ("semester", _("This semester")),
+        ("year", _("This year")),
+        ("custom", _("Dates below")),
+    ]
+    period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(
+        label=pgettext_lazy("date range", "To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period") == "custom":
+            if not data.get("start") and not data.get("end"):
+                raise forms.ValidationError(_("Give a start date, an end date or both."))
+            if data.get("start") and data.get("end") and data["start"] > data["end"]:
+                self.add_error("end", _("The end date is before the start date."))
+        return data
+
+    def bounds(self, today: date) -> tuple[date | None, date | None]:
+        """The first and last day counted (None: open)."""
+        period = self.cleaned_data.get("period") or "all"
+        if period == "month":
+            return today.replace(day=1), today
+        if period == "semester":  # the Indonesian school semesters: January-June and July-December
+            return today.replace(month=1 if today.month <= 6 else 7, day=1), today
+        if period == "year":
+            return today.replace(month=1, day=1), today
+        if period == "custom":
+            return self.cleaned_data.get("start"), self.cleaned_data.get("end")
+        return None, None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 from django.db.models import Avg, Count, F, Q
 from django.db.models.functions import TruncMonth
@@ -26,8 +27,14 @@ FILLED = [
 ]
 
 
-def compute(*, library_ids: set[int] | None = None) -> dict:
+def compute(*, library_ids: set[int] | None = None, start: date | None = None, end: date | None = None) -> dict:
+    """`start`, `end`: the first and last day on which the counted requests were made (None: open)."""
     requests = IllRequest.objects.all()
+    if start is not None:
+        requests = requests.filter(created_at__date__gte=start)
+    if end is not None:
+        requests = requests.filter(created_at__date__lte=end)
+    shipped = requests.filter(shipped_at__isnull=False)
     if library_ids is not None:
         requests = requests.filter(Q(requester_id__in=library_ids) | Q(lender_id__in=library_ids))
     total = requests.count()
@@ -39,10 +46,8 @@ def compute(*, library_ids: set[int] | None = None) -> dict:
     )
     per_library = []
     libraries = Library.objects.filter(pk__in=library_ids) if library_ids is not None else Library.objects.all()
-    lent = dict(IllRequest.objects.filter(shipped_at__isnull=False).values_list("lender_id").annotate(n=Count("id")))
-    borrowed = dict(
-        IllRequest.objects.filter(shipped_at__isnull=False).values_list("requester_id").annotate(n=Count("id"))
-    )
+    lent = dict(shipped.values_list("lender_id").annotate(n=Count("id")))
+    borrowed = dict(shipped.values_list("requester_id").annotate(n=Count("id")))
     for library in libraries.order_by("name"):
         per_library.append(
             {"library": library, "lent": lent.get(library.pk, 0), "borrowed": borrowed.get(library.pk, 0)}

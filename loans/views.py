@@ -21,7 +21,7 @@ from consortium.models import Library
 from . import services, statistics, transitions
 from .barcodes import code128_svg
 from .choices import FINAL, State
-from .forms import RequestForm, TransitionForm
+from .forms import RequestForm, StatisticsPeriodForm, TransitionForm
 from .models import IllRequest, Notification
 
 
@@ -254,7 +254,9 @@ class StatisticsView(LoginRequiredMixin, View):
         if not policy.can_see_ill_statistics(request.user):
             raise PermissionDenied(_("Statistics are for librarians and coordinators."))
         library_ids = None if policy.is_coordinator(request.user) else policy.library_ids_for(request.user)
-        figures = statistics.compute(library_ids=library_ids)
+        period = StatisticsPeriodForm(request.GET or None)
+        start, end = period.bounds(timezone.localdate()) if period.is_valid() else (None, None)
+        figures = statistics.compute(library_ids=library_ids, start=start, end=end)
         if request.GET.get("format") == "csv":
             response = HttpResponse(content_type="text/csv")
             response["Content-Disposition"] = 'attachment; filename="silang-ill-statistics.csv"'
@@ -265,4 +267,6 @@ class StatisticsView(LoginRequiredMixin, View):
                     [row["month"], row["library"], row["requested"], row["filled"], row["lent"], row["borrowed"]]
                 )
             return response
-        return render(request, self.template_name, {"figures": figures})
+        status = 400 if period.is_bound and not period.is_valid() else 200
+        context = {"figures": figures, "period": period, "start": start, "end": end}
+        return render(request, self.template_name, context, status=status)

@@ -88,3 +88,31 @@ def test_a_same_day_turnaround_is_zero_not_a_dash(client, coordinator, school, l
     page = client.get(reverse("loans:stats")).content.decode()
     assert "<dd>0.0</dd>" in page or "<dd>0,0</dd>" in page
     assert "<dd>–</dd>" not in page.split("Hari dari permintaan")[1][:200]
+
+
+def test_figures_for_a_period(client, coordinator, school, lender_a):
+    today = timezone.localdate()
+    now = timezone.now()
+    book = Record.objects.create(title="Bumi")
+    for days_ago in (0, 3, 400):
+        IllRequest.objects.create(
+            record=book, requester=school, lender=lender_a, state=State.COMPLETED,
+            created_at=now - timedelta(days=days_ago), shipped_at=now - timedelta(days=days_ago),
+        )  # fmt: skip
+    assert statistics.compute()["total"] == 3
+    assert statistics.compute(start=today - timedelta(days=10))["total"] == 2
+    assert statistics.compute(end=today - timedelta(days=10))["total"] == 1
+    client.force_login(coordinator)
+    url = reverse("loans:stats")
+    page = client.get(url, {"period": "year"}).content.decode()
+    assert 'data-testid="period-shown"' in page
+    mid = client.get(url, {"period": "custom", "start": (today - timedelta(days=5)).isoformat()})
+    assert mid.status_code == 200 and mid.context["figures"]["total"] == 2
+    # the CSV keeps the period
+    assert "period=custom" in mid.content.decode().split("format=csv")[0].rsplit('href="', 1)[1]
+    # bad dates: a form error on the page, not a 500
+    bad = client.get(
+        url, {"period": "custom", "start": today.isoformat(), "end": (today - timedelta(days=1)).isoformat()}
+    )
+    assert bad.status_code == 400 and "sebelum tanggal mulai" in bad.content.decode()
+    assert client.get(url, {"period": "custom"}).status_code == 400
