@@ -3,15 +3,21 @@ signature blocks. One structure feeds both the printable page and the PDF."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
-from django.utils import formats
+from django.core.cache import cache
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from .choices import Form, PartyRole
 from .models import Agreement, Signature
 
 FONTS = Path(__file__).resolve().parent / "fonts"
+# A drawn PDF is kept this long after its last drawing; a changed agreement has a new key anyway.
+PDF_CACHE_SECONDS = 24 * 3600
+# A small gap between articles in layout().
+SPACE = ("",)
 
 
 def _money(value) -> str:
@@ -110,22 +116,14 @@ def build(agreement: Agreement) -> dict:
     }
 
 
-def render_pdf(agreement: Agreement) -> bytes:
-    from fpdf import FPDF
-
+def layout(agreement: Agreement) -> list[tuple]:
+    """The PDF's paragraphs in order, as (text, size, style, align, gap): everything the PDF shows, in the
+    active language. Cheap to compute; drawing it is the slow part, so it is also the PDF's cache key."""
     doc = build(agreement)
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_title(f"{agreement.number} {agreement.title}")
-    pdf.add_page()
-    width = pdf.epw
+    lines: list[tuple] = []
 
     def para(text, size=10.5, style="", align="J", gap=1.5):
-        pdf.set_font("DejaVu", style, size)
-        pdf.multi_cell(width, 5.5, str(text), align=align, new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(gap)
+        lines.append((str(text), size, style, align, gap))
 
     para(_("COOPERATION AGREEMENT").upper(), 14, "B", "C", 0)
     para(agreement.title, 12, "B", "C", 0)
@@ -143,7 +141,7 @@ def render_pdf(agreement: Agreement) -> bytes:
         para(heading, 11, "B", "C", 1)
         for number, text in enumerate(paragraphs, start=1):
             para(f"({number}) {text}" if len(paragraphs) > 1 else text)
-        pdf.ln(1)
+        lines.append(SPACE)
     para(_("Signatures"), 11, "B", "C", 2)
     for block in doc["signature_blocks"]:
         signature = block["signature"]
@@ -165,4 +163,41 @@ def render_pdf(agreement: Agreement) -> bytes:
         para(f"{party.representative or ''} {('— ' + party.position) if party.position else ''}", gap=3)
     for witness in doc["witnesses"]:
         para(_("Witness: %(name)s") % {"name": f"{witness} — {witness.representative}"})
+    return lines
+
+
+def _draw(title: str, lines: list[tuple]) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(auto=True, margin=18)
+    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_title(title)
+    pdf.add_page()
+    for line in lines:
+        if line is SPACE:
+            pdf.ln(1)
+            continue
+        text, size, style, align, gap = line
+        pdf.set_font("DejaVu", style, size)
+        pdf.multi_cell(pdf.epw, 5.5, text, align=align, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(gap)
     return bytes(pdf.output())
+
+
+def render_pdf(agreement: Agreement) -> bytes:
+    """The agreement as a PDF in the active language, drawn once per distinct content and then cached.
+
+    The key is a digest of the very text drawn (layout()), so any change that shows in the PDF (an edit, a new
+    version, a signature, a party's renamed library, the language) gives a new key; unchanged content is served
+    from the cache. The caller has already decided that the user may read the agreement."""
+    title = f"{agreement.number} {agreement.title}"
+    lines = layout(agreement)
+    digest = hashlib.sha256(repr((title, lines)).encode()).hexdigest()
+    key = f"agreement-pdf:{agreement.pk}:v{agreement.version}:{translation.get_language()}:{digest}"
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = _draw(title, lines)
+        cache.set(key, pdf, PDF_CACHE_SECONDS)
+    return pdf

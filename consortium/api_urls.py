@@ -2,7 +2,9 @@
 
 from csp.decorators import csp_update
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
+
+from consortium.api.schema import CachedSpectacularAPIView
 
 app_name = "api"
 
@@ -13,7 +15,7 @@ urlpatterns = [
     path("", include("agreements.api.urls")),
     path("", include("network.api.urls")),
     path("", include("acquisitions.api.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", CachedSpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start script as a file: no inline script (Content-Security-Policy).
     # Swagger UI and ReDoc set inline styles (never inline scripts): allowed on these two pages only.
     path(

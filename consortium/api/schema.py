@@ -6,6 +6,12 @@ read-only key writing, a role not allowed), 404 (unknown or not visible: never 4
 conflicting change) and 400 (invalid input, also for query parameters) are added where they can happen.
 """
 
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils import translation
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.response import Response
+
 FIELD_ERRORS = {
     "type": "object",
     "description": "Field name (or non_field_errors) to its messages; nested fields (a list of parties) nest.",
@@ -47,3 +53,41 @@ def add_error_responses(result, generator, request, public):
             for code in codes:
                 operation["responses"].setdefault(code, _response(code))
     return result
+
+
+class CachedSpectacularAPIView(SpectacularAPIView):
+    """The OpenAPI document, generated once per language and format and then served from process memory.
+
+    The document is a function of the code alone (routes, serializers, settings and translations), none of
+    which changes while a process runs, so a deploy (new processes) is the only invalidation it needs.
+    Generating and rendering it took 0.3-0.5 s a request (bench/README.md, Slow pages).
+    """
+
+    # (language, renderer format, media type) -> (body, headers). Only supported languages are keys, so a
+    # client cannot grow it with made-up ?lang= values.
+    rendered: dict[tuple[str, str, str], tuple[bytes, dict[str, str]]] = {}
+
+    def _key(self, request) -> tuple[str, str, str] | None:
+        lang = request.GET.get("lang") if settings.USE_I18N else None
+        lang = lang or translation.get_language()
+        if lang not in dict(settings.LANGUAGES):
+            return None
+        return (lang, request.accepted_renderer.format, request.accepted_media_type)
+
+    def get(self, request, *args, **kwargs):
+        key = self._key(request)
+        if key in self.rendered:
+            body, headers = self.rendered[key]
+            response = HttpResponse(body, content_type=headers["Content-Type"])
+            response["Content-Disposition"] = headers["Content-Disposition"]
+            return response
+        return super().get(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        key = self._key(request) if response.status_code == 200 and isinstance(response, Response) else None
+        if key is not None and key not in self.rendered:
+            response.render()
+            headers = {name: response[name] for name in ("Content-Type", "Content-Disposition")}
+            self.rendered[key] = (response.content, headers)
+        return response

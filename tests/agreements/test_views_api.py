@@ -127,3 +127,63 @@ def test_sign_flow_through_pages(client, coordinator, librarian, outsider, schoo
         )
     agreement.refresh_from_db()
     assert agreement.status == "active"
+
+
+# --- the PDF cache ---------------------------------------------------------------------------
+
+
+def _pdf_text(client, agreement, language="id") -> str:
+    from django.conf import settings
+    from pypdf import PdfReader
+
+    # Pages follow the language switch (its cookie), not Accept-Language.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(reverse("agreements:agreement_pdf", args=[agreement.pk]))
+    assert response.status_code == 200
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+
+
+def test_pdf_is_served_twice_from_one_drawing(client, librarian, active, monkeypatch):
+    from agreements import document
+
+    client.force_login(librarian)
+    drawn = []
+    draw = document._draw
+    monkeypatch.setattr(document, "_draw", lambda *args: drawn.append(1) or draw(*args))
+    first = client.get(reverse("agreements:agreement_pdf", args=[active.pk])).content
+    second = client.get(reverse("agreements:agreement_pdf", args=[active.pk])).content
+    assert first == second and len(drawn) <= 1  # 0 when an earlier test drew the same text
+
+
+def test_pdf_changes_when_the_agreement_changes(client, librarian, active):
+    client.force_login(librarian)
+    assert "Berbagi koleksi" in _pdf_text(client, active)
+    active.objectives = "Layanan referensi bersama"
+    active.save()
+    text = _pdf_text(client, active)
+    assert "Layanan referensi bersama" in text and "Berbagi koleksi" not in text
+
+
+def test_pdf_changes_when_a_partys_library_is_renamed(client, librarian, active, school):
+    # Not an edit of the agreement (same version, same updated_at), yet the PDF names the library.
+    client.force_login(librarian)
+    assert "SMA Negeri 1 Medan" in _pdf_text(client, active)
+    type(school).objects.filter(pk=school.pk).update(name="SMA Negeri Satu Medan")
+    assert "SMA Negeri Satu Medan" in _pdf_text(client, active)
+
+
+def test_pdf_is_cached_per_language(client, librarian, active):
+    client.force_login(librarian)
+    assert "Pasal 1" in _pdf_text(client, active, language="id")
+    assert "Article 1" in _pdf_text(client, active, language="en")
+    assert "Pasal 1" in _pdf_text(client, active, language="id")
+
+
+def test_pdf_cache_sits_behind_visibility(client, coordinator, librarian, active):
+    from agreements.choices import Status
+
+    Agreement.objects.filter(pk=active.pk).update(status=Status.DRAFT)  # drafts: coordinators only
+    client.force_login(coordinator)
+    assert client.get(reverse("agreements:agreement_pdf", args=[active.pk])).status_code == 200
+    client.force_login(librarian)
+    assert client.get(reverse("agreements:agreement_pdf", args=[active.pk])).status_code == 404

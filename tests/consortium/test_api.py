@@ -257,3 +257,26 @@ def test_interactive_docs_are_served_without_a_cdn(client):
     assert response.status_code == 200
     assert "swagger-ui" in response.content.decode()
     assert "cdn.jsdelivr" not in response.content.decode()
+
+
+def test_schema_is_served_from_memory_with_the_same_bytes(client, monkeypatch):
+    from consortium.api.schema import CachedSpectacularAPIView
+
+    monkeypatch.setattr(CachedSpectacularAPIView, "rendered", {})
+    url = reverse("api:schema")
+    for query in ({}, {"format": "json"}, {"lang": "en"}, {"lang": "en", "format": "json"}):
+        first, second = client.get(url, query), client.get(url, query)
+        assert first.status_code == second.status_code == 200
+        assert first.content == second.content, query
+        assert first["Content-Type"] == second["Content-Type"]
+        assert first["Content-Disposition"] == second["Content-Disposition"]
+    assert client.get(url)["Content-Type"].startswith("application/vnd.oai.openapi")
+    assert client.get(url, {"format": "json"})["Content-Type"].startswith("application/vnd.oai.openapi+json")
+    # Each language and format is its own document.
+    indonesian = client.get(url, {"format": "json"}).content
+    english = client.get(url, {"format": "json", "lang": "en"}).content
+    assert indonesian != english
+    assert len(CachedSpectacularAPIView.rendered) == 4
+    # A language the site does not offer is generated, never kept: made-up ?lang= cannot grow the cache.
+    assert client.get(url, {"lang": "xx"}).status_code == 200
+    assert len(CachedSpectacularAPIView.rendered) == 4
