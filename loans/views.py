@@ -23,6 +23,7 @@ from .barcodes import code128_svg
 from .choices import FINAL, Service, State
 from .forms import RequestForm, TransitionForm
 from .models import IllRequest, Notification
+from .timeline import request_timeline
 
 
 class RequestListView(LoginRequiredMixin, ListView):
@@ -129,7 +130,7 @@ class RequestDetailView(LoginRequiredMixin, View):
                 "ill": ill,
                 "actions": transitions.available_actions(ill, request.user),
                 "form": TransitionForm(),
-                "events": ill.events.select_related("library"),
+                "timeline": request_timeline(ill, ill.events.select_related("library")),
                 "can_see_reader": policy.is_staff_of(request.user, ill.requester_id)
                 or ill.reader_id == request.user.pk,
                 "agreement": (
