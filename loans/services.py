@@ -13,13 +13,13 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements.selectors import ill_terms, information_partner_ids, student_item_limit
+from agreements.selectors import ill_terms, information_partner_ids
 from catalog.choices import HoldingStatus
 from catalog.models import Holding, Record
 from consortium import policy
 from consortium.models import ConsortiumSettings, Library
 
-from . import transitions
+from . import selectors, transitions
 from .choices import FINAL, HOLDS_COPY, OUT_WITH_BORROWER, Service, State
 from .models import IllEvent, IllRequest, Notification
 
@@ -181,16 +181,12 @@ def ill_request_create(
         others = Holding.objects.filter(record=record).exclude(library=requester).exclude(status="withdrawn")
         if not others.exists():
             raise ValidationError({"record": _("No other member school holds this title.")})
-        if (
-            service == Service.LOAN
-            and Holding.objects.filter(record=record, library=requester, status=HoldingStatus.AVAILABLE).exists()
-        ):
+        # The request page shows these two checks as notices before the form (loans.selectors).
+        if service == Service.LOAN and selectors.own_shelf_copies(record=record, library=requester).exists():
             raise ValidationError({"record": _("Your own library has a copy on the shelf: borrow it there.")})
-    if reader is not None and service == Service.LOAN and policy.is_student(reader):
-        # The agreement's limit on items per student counts every loan not yet finished.
-        limit = student_item_limit(library=requester)
-        running = IllRequest.objects.filter(reader=reader, service=Service.LOAN).exclude(state__in=FINAL).count()
-        if limit is not None and running >= limit:
+    if service == Service.LOAN:
+        limit = selectors.reached_loan_limit(reader=reader, library=requester)
+        if limit is not None:
             raise ValidationError(_("A student may have at most %(n)s interlibrary loans at a time.") % {"n": limit})
     request = IllRequest(
         service=service,

@@ -18,11 +18,12 @@ from consortium import csvwriter, policy
 from consortium.files import serve_upload
 from consortium.models import Library
 
-from . import services, statistics, transitions
+from . import selectors, services, statistics, transitions
 from .barcodes import code128_svg
-from .choices import FINAL, State
+from .choices import FINAL, Service, State
 from .forms import RequestForm, StatisticsPeriodForm, TransitionForm
 from .models import IllRequest, Notification
+from .timeline import request_timeline
 
 
 class RequestListView(LoginRequiredMixin, ListView):
@@ -66,14 +67,33 @@ class RequestCreateView(LoginRequiredMixin, View):
             return None
         return get_user_model().objects.filter(profile__school_id__in=staff).order_by("first_name")
 
-    def render_form(self, form, status=200):
-        return render(self.request, self.template_name, {"form": form, "record": self.record}, status=status)
+    def render_form(self, form, status=200, **context):
+        context.update(form=form, record=self.record)
+        return render(self.request, self.template_name, context, status=status)
+
+    def notices(self, service: str) -> dict:
+        """What stops a loan before the form is filled in: a copy on the requester's own shelf, or the student's
+        loan limit. ill_request_create refuses the same through the same selectors."""
+        requester = selectors.default_requester(self.request.user)
+        if service != Service.LOAN or requester is None:
+            return {}
+        notices = {}
+        if self.record is not None:
+            copies = list(selectors.own_shelf_copies(record=self.record, library=requester))
+            if copies:
+                notices.update(own_copies=copies, own_library=requester)
+        limit = selectors.reached_loan_limit(reader=self.request.user, library=requester)
+        if limit is not None:
+            running = selectors.running_loans(reader=self.request.user).select_related("record", "lender")
+            notices.update(loan_limit=limit, running_loans=running)
+        return notices
 
     def get(self, request):
-        service = request.GET.get("service", "loan")
+        service = request.GET.get("service", Service.LOAN)
         # A search that found nothing sends its words along as the question (catalog search page).
         question = (request.GET.get("question") or "")[:500]
-        return self.render_form(RequestForm(readers=self.readers(), initial={"service": service, "question": question}))
+        form = RequestForm(readers=self.readers(), initial={"service": service, "question": question})
+        return self.render_form(form, **self.notices(service))
 
     def post(self, request):
         form = RequestForm(request.POST, readers=self.readers())
@@ -110,7 +130,7 @@ class RequestDetailView(LoginRequiredMixin, View):
                 "ill": ill,
                 "actions": transitions.available_actions(ill, request.user),
                 "form": TransitionForm(),
-                "events": ill.events.select_related("library"),
+                "timeline": request_timeline(ill, ill.events.select_related("library")),
                 "can_see_reader": policy.is_staff_of(request.user, ill.requester_id)
                 or ill.reader_id == request.user.pk,
                 "agreement": (

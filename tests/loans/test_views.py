@@ -178,3 +178,33 @@ def test_desk_folds_the_sections_with_nothing_to_do(client, librarian, reader, b
     opened = page.count('<details class="desk-section" open>')
     assert sections > 1 and opened < sections  # a quiet desk: most sections folded
     assert "(0)" in page  # a folded section still shows its count
+
+
+def test_request_page_tells_its_history_in_words_and_links_the_title_to_the_record(
+    client, reader, librarian, lender_a_librarian, lender_b_librarian, book
+):
+    request = shipped_request(client, reader, librarian, lender_a_librarian, lender_b_librarian, book)
+    due = timezone.localdate() + timedelta(days=21)
+    client.post(reverse("loans:request_transition", args=[request.pk, "ship"]), {"due_on": due.isoformat()})
+    request.refresh_from_db()
+    client.force_login(reader)
+    page = client.get(request.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    with translation.override("id"):
+        shipped = f"{request.lender.name} mengirim bukunya, jatuh tempo {date_format(due, 'j F Y')}"
+        today = date_format(timezone.localdate(), "j F Y")
+    assert shipped in page and f"{request.lender.name} akan memenuhinya" in page
+    assert f"{request.requester.name} menyetujui permintaan" in page and today in page
+    assert f'<a href="{book.get_absolute_url()}" data-testid="record-link">Bumi Manusia</a>' in page
+    for code in ("will_supply", "ship_back", "awaiting_approval", "approve", "create", "send", "ship"):
+        assert f"· {code}" not in page and f">{code}<" not in page
+    assert "will_supply" not in page
+    timeline = page.split('data-testid="timeline"', 1)[1].split("</ol>", 1)[0]
+    assert "_" not in timeline
+    # the requesting school takes the book in, lends it to the reader and sends it back
+    client.force_login(librarian)
+    for action in ("receive", "hand_out", "reader_return", "ship_back"):
+        client.post(reverse("loans:request_transition", args=[request.pk, action]))
+    page = client.get(request.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert f"{request.requester.name} mengirim kembali bukunya" in page
+    assert "Pembaca mengembalikan bukunya ke" in page
+    assert "ship_back" not in page and "will_supply" not in page and "reader_return" not in page
