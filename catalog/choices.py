@@ -57,3 +57,9 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+class TombstoneReason(models.TextChoices):
+    MERGED = "merged", _("Merged into another record")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DELETED = "deleted", _("Deleted")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consortium.models import Library
 
-from .choices import Acquisition, HoldingStatus, ImportStatus, MaterialType, ReviewStatus, SourceFormat
+from .choices import Acquisition, HoldingStatus, ImportStatus, MaterialType, ReviewStatus, SourceFormat, TombstoneReason
 from .querysets import ExportJobQuerySet, ImportJobQuerySet
 
 
@@ -258,6 +258,25 @@ class CatalogAudit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class RecordTombstone(models.Model):
+    """What became of a record id that left the catalog, so its permanent link still answers (301 or 410)."""
+
+    # The old id, not a foreign key: the record is gone, and its id is never given to another record.
+    record_id = models.BigIntegerField(unique=True)
+    # One hop: a merge re-points the tombstones that pointed at the record it merges away.
+    merged_into = models.ForeignKey(Record, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    reason = models.CharField(max_length=10, choices=TombstoneReason.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("former record")
+        verbose_name_plural = _("former records")
+
+    def __str__(self) -> str:
+        return f"{self.record_id} ({self.reason})"
 
 
 class ImportJob(models.Model):

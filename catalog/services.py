@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from consortium import policy
 from consortium.models import Library
 
-from .choices import HoldingStatus, ReviewStatus
-from .models import CatalogAudit, DistinctPair, Holding, MatchReview, Record, SourceRecord
+from .choices import HoldingStatus, ReviewStatus, TombstoneReason
+from .models import CatalogAudit, DistinctPair, Holding, MatchReview, Record, RecordTombstone, SourceRecord
 
 STALE_VERSION = _("Someone else changed this copy since you opened it. Reload the page to see their change.")
 HOLDING_FIELDS = (
@@ -148,11 +148,17 @@ def record_merge(*, keep: Record, merge: Record, by) -> Record:
             "match_key",
         )
     }
+    merged_id = merge.pk  # delete() sets merge.pk to None
+    # Links to records merged into the merged one before now lead to `keep` in one hop (re-pointed before the
+    # delete, whose SET_NULL would otherwise turn them into 410s).
+    RecordTombstone.objects.filter(merged_into_id=merged_id).update(merged_into=keep)
     merge.delete()
+    tombstone_write(record_ids=[merged_id], reason=TombstoneReason.MERGED, merged_into=keep, by=by)
     _audit(
         "merge",
         by=by,
-        record_ids=[keep.pk, merge.pk],
+        record_ids=[keep.pk, merged_id],
+        merged_id=merged_id,
         merged_record=snapshot,
         sources=moved_sources,
         holdings=moved_holdings,
@@ -171,11 +177,22 @@ def record_split(*, record: Record, sources: list[SourceRecord], by) -> Record:
     if len(source_ids) >= record.sources.count():
         raise ValidationError(_("At least one source record must stay with the original record."))
     # The last merge that moved these sources knows what the record looked like before.
-    snapshot = None
+    snapshot = restored_id = None
     for entry in CatalogAudit.objects.filter(action="merge", record_ids__contains=[record.pk]):
         if set(source_ids) <= set(entry.details.get("sources", [])):
             snapshot = entry.details.get("merged_record")
+            restored_id = entry.details.get("merged_id")
             break
+    # The merged record comes back under its own id (its permanent link works again) while its tombstone still
+    # points here; a second split of the same merge, or one of a merge audited without the id, gets a new id.
+    tombstone = None
+    if restored_id is not None:
+        tombstone = (
+            RecordTombstone.objects.select_for_update()
+            .filter(record_id=restored_id, merged_into=record)
+            .exclude(record_id__in=Record.objects.values("pk"))
+            .first()
+        )
     fields = snapshot or {
         field: getattr(record, field)
         for field in (
@@ -200,15 +217,40 @@ def record_split(*, record: Record, sources: list[SourceRecord], by) -> Record:
             "match_key",
         )
     }
-    new = Record.objects.create(**fields)
+    if tombstone is not None:
+        new = Record.objects.create(pk=tombstone.record_id, **fields)
+        tombstone.delete()
+    else:
+        new = Record.objects.create(**fields)
     SourceRecord.objects.filter(pk__in=source_ids).update(record=new)
     moved = Holding.objects.filter(record=record, source_id__in=source_ids)
     holding_ids = list(moved.values_list("pk", flat=True))
     moved.update(record=new, updated_at=timezone.now())
-    _audit("split", by=by, record_ids=[record.pk, new.pk], sources=source_ids, holdings=holding_ids)
+    _audit(
+        "split",
+        by=by,
+        record_ids=[record.pk, new.pk],
+        sources=source_ids,
+        holdings=holding_ids,
+        restored=tombstone is not None,
+    )
     # Split apart by a coordinator: a re-run of deduplication must not merge them again.
     keep_apart(record.pk, new.pk, by=by)
     return new
+
+
+def tombstone_write(*, record_ids: list[int], reason: str, merged_into: Record | None = None, by=None) -> None:
+    """Remember what became of records that left the catalog: their links answer 301 (merged) or 410."""
+    for record_id in record_ids:
+        RecordTombstone.objects.update_or_create(
+            record_id=record_id,
+            defaults={
+                "merged_into": merged_into,
+                "reason": reason,
+                "at": timezone.now(),
+                "by": policy.person(by),
+            },
+        )
 
 
 def keep_apart(one: int, other: int, *, by) -> None:

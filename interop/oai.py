@@ -154,9 +154,12 @@ def _page(query: Query, size: int, libraries: dict[str, Library]) -> tuple[list[
             )
         live = cursor.fetchall()
         window_dead = window_sql.replace("ds", "t.deleted_at")
+        # A split that undoes a merge brings the merged record back under its old id: live again, not deleted.
         cursor.execute(
             f"SELECT t.record_id, t.deleted_at, t.ddc, t.library_ids FROM interop_tombstone t"
-            f" WHERE t.record_id > %s AND {dead_sql} AND {window_dead} ORDER BY t.record_id LIMIT %s",
+            f" WHERE t.record_id > %s AND {dead_sql} AND {window_dead}"
+            f" AND NOT EXISTS (SELECT 1 FROM catalog_record r WHERE r.id = t.record_id)"
+            f" ORDER BY t.record_id LIMIT %s",
             [query.after, *dead_args, *window_args, size + 1],
         )
         dead = cursor.fetchall()

@@ -28,7 +28,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 
+from catalog.choices import TombstoneReason
 from catalog.models import Holding, Record, SourceRecord
+from catalog.services import tombstone_write
 from consortium.choices import MembershipStatus
 
 from . import ingest_bridge
@@ -235,6 +237,8 @@ def remove_library_records(library, ids: list[str]) -> tuple[int, list[str], lis
                 record_id=record_id, defaults={"library_ids": [library.pk], "deleted_at": now}
             )
             Record.objects.filter(pk=record_id).delete()
+            # Its page and API link answer 410 Gone from now on, not a bare 404.
+            tombstone_write(record_ids=[record_id], reason=TombstoneReason.WITHDRAWN)
         else:
             Record.objects.filter(pk=record_id).update(updated_at=now)
     return removed, unknown, kept

@@ -1,5 +1,7 @@
 from django.db import transaction
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -8,7 +10,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from catalog import jobs, services
+from catalog import jobs, permalinks, services
 from catalog.filtersets import HoldingFilterSet, RecordFilterSet
 from catalog.models import Holding, ImportJob, Record
 from consortium import policy
@@ -46,6 +48,19 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
                 {"q": [_("This list does not search. Use /api/v1/search/?q=... to search the catalog.")]}
             )
         return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            # Same answers as the record page (catalog.permalinks): 301 to the keeper of a merge, 410 if withdrawn.
+            tombstone = permalinks.former_record(kwargs["pk"]) if str(kwargs["pk"]).isdigit() else None
+            if tombstone is None:
+                raise
+        if tombstone.merged_into_id is not None:
+            url = reverse("api:record-detail", args=[tombstone.merged_into_id])
+            return HttpResponsePermanentRedirect(permalinks.with_query(url, request))
+        return Response({"detail": permalinks.gone_message(tombstone)}, status=status.HTTP_410_GONE)
 
 
 class HoldingViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -9,15 +9,16 @@ from __future__ import annotations
 from itertools import groupby
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
 from consortium.models import Library
 
-from .. import citation
+from .. import citation, permalinks
 from .. import search as catalog_search
 from ..choices import HoldingStatus
 from ..covers import record_cover
@@ -202,7 +203,28 @@ def availability_summary(schools: list[dict], home: set[int]) -> str:
     ) % {"available": len(open_now), "n": len(schools), "where": where}
 
 
-class RecordDetailView(TemplateView):
+class PermalinkMixin:
+    """A record id that left the catalog: 301 to the record it was merged into, 410 if withdrawn, else 404."""
+
+    def moved_url(self, keeper_id: int) -> str:
+        return reverse(self.request.resolver_match.view_name, kwargs={**self.kwargs, "pk": keeper_id})
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except Http404:
+            # Looked up only on a miss, so live records cost no extra query.
+            tombstone = permalinks.former_record(kwargs["pk"])
+            if tombstone is None:
+                raise
+        if tombstone.merged_into_id is not None:
+            url = self.moved_url(tombstone.merged_into_id)
+            return HttpResponsePermanentRedirect(permalinks.with_query(url, request))
+        context = {"tombstone": tombstone, "message": permalinks.gone_message(tombstone)}
+        return render(request, "catalog/record_gone.html", context, status=410)
+
+
+class RecordDetailView(PermalinkMixin, TemplateView):
     """Full description, holdings by school with status and due dates, permalink, citation and export."""
 
     template_name = "catalog/record_detail.html"
@@ -242,7 +264,7 @@ class RecordDetailView(TemplateView):
         return context
 
 
-class RecordExportView(TemplateView):
+class RecordExportView(PermalinkMixin, TemplateView):
     """The record as RIS or BibTeX (reference managers) or MARCXML (library systems)."""
 
     # format in the URL: (renderer, content type, file extension)

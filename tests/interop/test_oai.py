@@ -8,7 +8,7 @@ from django.utils import timezone
 from lxml import etree
 
 from catalog.models import Holding, Record
-from catalog.services import holding_withdraw, record_merge
+from catalog.services import holding_withdraw, record_merge, record_split
 from interop.models import Tombstone
 
 pytestmark = pytest.mark.django_db
@@ -174,3 +174,16 @@ def test_record_whose_copies_are_all_withdrawn_is_deleted(harvest, catalog_recor
     root = harvest(verb="ListIdentifiers", metadataPrefix="marc21", set="library:SMAN1MDN")
     statuses = {h.findtext("o:identifier", namespaces=NS): h.get("status") for h in root.iterfind(".//o:header", NS)}
     assert statuses[f"oai:silang.local:{record.pk}"] == "deleted"
+
+
+def test_record_restored_by_a_split_is_live_again(harvest, catalog_records, coordinator):
+    keep = Record.objects.get(title="Laskar Pelangi")
+    merge = Record.objects.get(title="Bumi Manusia")
+    old_id, moved = merge.pk, list(merge.sources.values_list("pk", flat=True))
+    record_merge(keep=keep, merge=merge, by=coordinator)
+    restored = record_split(record=keep, sources=list(keep.sources.filter(pk__in=moved)), by=coordinator)
+    assert restored.pk == old_id
+    root = harvest(verb="GetRecord", identifier=f"oai:silang.local:{old_id}", metadataPrefix="oai_dc")
+    assert root.find(".//o:header", NS).get("status") is None
+    root = harvest(verb="ListIdentifiers", metadataPrefix="oai_dc")
+    assert identifiers(root).count(f"oai:silang.local:{old_id}") == 1
