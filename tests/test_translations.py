@@ -24,7 +24,7 @@ def test_indonesian_catalog_is_complete(po_path):
 @pytest.mark.parametrize("po_path", CATALOGS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_compiled_catalog_matches_its_source(po_path):
     mo_path = po_path.with_suffix(".mo")
-    assert mo_path.exists(), f"{mo_path} is missing: run make messages (or scripts/po_fill.py)"
+    assert mo_path.exists(), f"{mo_path} is missing: edit the .po, then compile it (make messages; GNU gettext)"
     with mo_path.open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     po = polib.pofile(str(po_path))
