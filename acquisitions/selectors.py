@@ -15,6 +15,7 @@ from agreements.models import Agreement
 from catalog.choices import HoldingStatus
 from catalog.models import Holding, Record
 from catalog.normalize import isbn13, match_key
+from catalog.selectors import same_edition
 from consortium.models import Library
 from loans.choices import State
 from loans.models import IllRequest
@@ -200,8 +201,9 @@ def network_matches(
     if isbn:
         found += [(r, "isbn") for r in Record.objects.filter(isbns__contains=[isbn])[:5]]
     if title and not found:
-        key = match_key(title=title, first_author=author, year=year, publisher=publisher)
-        found += [(r, "match_key") for r in Record.objects.filter(match_key=key)[:5]]
+        # The catalog's own judgement of "the same edition" (blocking key and scored comparison).
+        same = same_edition(title=title, author=author, year=year, publisher=publisher)
+        found += [(r, "match_key") for r in same]
     matches = []
     for record, how in found:
         holder_ids = (

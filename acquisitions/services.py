@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.choices import Acquisition, HoldingStatus
+from catalog.matching import block_key
 from catalog.models import Holding, Record
-from catalog.normalize import isbn13, match_key
+from catalog.normalize import isbn13
+from catalog.selectors import same_edition
 from consortium import policy
 from consortium.models import Library
 from loans.choices import State
@@ -84,14 +86,9 @@ def _record_for(
     *, title: str, author: str = "", isbn: str = "", publisher: str = "", year=None, ddc: str = ""
 ) -> Record:
     """The union catalog's record of this title, found by ISBN or match key, or made now."""
-    if isbn:
-        record = Record.objects.filter(isbns__contains=[isbn]).order_by("pk").first()
-        if record:
-            return record
-    key = match_key(title=title, first_author=author, year=year, publisher=publisher)
-    record = Record.objects.filter(match_key=key).order_by("pk").first()
-    if record:
-        return record
+    same = same_edition(title=title, author=author, isbn=isbn, publisher=publisher, year=year, limit=1)
+    if same:
+        return same[0]
     record = Record(
         title=title,
         authors=[{"name": author, "role": "author"}] if author else [],
@@ -99,7 +96,7 @@ def _record_for(
         publisher=publisher,
         year=year,
         ddc=ddc,
-        match_key=key,
+        match_key=block_key(title),  # found by the next import of this edition, as an imported record would be
     )
     record.full_clean()
     record.save()

@@ -72,12 +72,26 @@ def test_proposal_finds_the_title_in_the_network_by_isbn(librarian, school, thir
     assert matches[0].same_city == [third_school]  # suggest borrowing it by interlibrary loan instead
 
 
-def test_proposal_finds_the_title_by_match_key(librarian):
+def test_proposal_finds_the_title_as_an_import_would(librarian):
+    """By the catalog's blocking key and scored comparison: the same edition, not a look-alike."""
+    from catalog.matching import block_key
+
     record = make_record("Laskar Pelangi", year=2005, author="Andrea Hirata")
-    record.match_key = "laskar pelangi|hirata|2005|"
+    record.match_key = block_key("Laskar Pelangi")
     record.save()
+    other = make_record("Laskar Pelangi", year=2005, author="Andrea Hirata")
+    other.match_key, other.isbns = block_key("Laskar Pelangi"), [ISBN]
+    other.save()
     proposal = services.proposal_create(by=librarian, title="Laskar pelangi!", author="Andrea Hirata", year=2005)
     assert proposal.record == record
+    # Another grade of a textbook is another edition, though the blocking key is the same.
+    from catalog.selectors import same_edition
+
+    grade = make_record("Matematika kelas X", author="Tim Penyusun")
+    grade.match_key = block_key("Matematika kelas X")
+    grade.save()
+    assert same_edition(title="Matematika kelas X", author="Tim Penyusun", year=2020) == [grade]
+    assert same_edition(title="Matematika kelas XI", author="Tim Penyusun", year=2020) == []
 
 
 def test_proposal_with_a_bad_isbn_is_refused(librarian):

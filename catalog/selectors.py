@@ -1,0 +1,42 @@
+"""Reads of the catalog that other apps share."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from . import matching
+from .models import Record
+from .normalize import isbn13
+
+
+def same_edition(
+    *, title: str, author: str = "", isbn: str = "", publisher: str = "", year: int | None = None, limit: int = 5
+) -> list[Record]:
+    """The catalog's records that deduplication would merge with a title described by hand (a purchase proposal,
+    a pledge, a donated book), best first: the records sharing its ISBN or its blocking key, decided by
+    catalog.matching as an import would decide."""
+    isbn = (isbn13(isbn) or "") if isbn else ""
+    wanted = matching.features(
+        title=title,
+        authors=[{"name": author}] if author else [],
+        publisher=publisher,
+        year=year,
+        isbns=[isbn] if isbn else [],
+    )
+    key = matching.block_key_of(wanted.full_title)
+    found = Q(match_key=key) if key else Q(pk__in=[])
+    if isbn:
+        found |= Q(isbns__contains=[isbn])
+    scored = []
+    for record in Record.objects.filter(found).order_by("pk")[: matching_block_limit()]:
+        verdict = matching.compare(wanted, matching.features_of(record))
+        if verdict.decision == matching.MERGE:
+            scored.append((verdict.score, record))
+    scored.sort(key=lambda pair: (-pair[0], pair[1].pk))
+    return [record for _score, record in scored[:limit]]
+
+
+def matching_block_limit() -> int:
+    from .ingest.pipeline import BLOCK_LIMIT
+
+    return BLOCK_LIMIT
