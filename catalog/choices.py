@@ -53,6 +53,8 @@ class ReviewStatus(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    # Kept, not queued, until the librarian answers the upload page's question (records without any copy).
+    WAITING = "waiting", _("Waiting for your answer")
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")

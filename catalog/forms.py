@@ -51,8 +51,28 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(label=_("File"), help_text=_("MARC21 (.mrc), MARCXML (.xml) or CSV (.csv)."))
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        return check_upload(upload)
+        """Also counts the file's records and copies (`records`, `copies`): the page asks before importing records
+        that bring no copy."""
+        from .ingest import FileRejected, count_records_and_copies
+
+        upload = check_upload(self.cleaned_data["file"])
+        try:
+            self.records, self.copies = count_records_and_copies(upload.read(), upload.name)
+        except FileRejected as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        finally:
+            upload.seek(0)
+        return upload
+
+
+class ImportAnswerForm(forms.Form):
+    """The librarian's answer to "these records bring no copy" for a job kept waiting."""
+
+    ONE_COPY = "one_copy"
+    STOP = "stop"
+
+    job = forms.IntegerField(widget=forms.HiddenInput)
+    answer = forms.ChoiceField(choices=[(ONE_COPY, ONE_COPY), (STOP, STOP)])
 
 
 def check_upload(upload):

@@ -36,18 +36,57 @@ def too_big_message(size: int) -> str:
     return too_big(size)
 
 
-def import_job_create(*, library, upload, name: str, by=None, fmt: str = "", run_here: bool = False) -> ImportJob:
+def import_job_create(
+    *,
+    library,
+    upload,
+    name: str,
+    by=None,
+    fmt: str = "",
+    run_here: bool = False,
+    one_copy_per_record: bool = False,
+    wait: bool = False,
+) -> ImportJob:
     """Keep the uploaded file and queue its import for the worker (`run_here`: the caller runs it, as the
     command does). Imports of one library run one after the other (the queue's lock, and the import's own
-    library lock); the job waits as "queued" meanwhile."""
+    library lock); the job waits as "queued" meanwhile. `wait`: kept as "waiting", not queued, until
+    import_job_confirm or import_job_discard (the upload page's question about records without copies)."""
+    job = ImportJob.objects.create(
+        library=library,
+        uploaded_by=by,
+        file=upload,
+        original_name=name[:255],
+        format=fmt or "",
+        one_copy_per_record=one_copy_per_record,
+        status=ImportStatus.WAITING if wait else ImportStatus.QUEUED,
+    )
+    if not run_here and not wait:
+        _queue_import(job)
+    return job
+
+
+def import_job_confirm(*, job: ImportJob, one_copy_per_record: bool) -> ImportJob:
+    """A waiting job queued at last, as the librarian answered."""
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.WAITING).update(
+        status=ImportStatus.QUEUED, one_copy_per_record=one_copy_per_record
+    )
+    if claimed:  # answered once: a second click queues nothing more
+        _queue_import(job)
+    job.refresh_from_db()
+    return job
+
+
+def import_job_discard(*, job: ImportJob) -> None:
+    """A waiting job the librarian stopped: its file and the job go, nothing was imported."""
+    deleted, _rows = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.WAITING).delete()
+    if deleted:  # not a job another click has queued meanwhile
+        job.file.delete(save=False)
+
+
+def _queue_import(job: ImportJob) -> None:
     from . import tasks
 
-    job = ImportJob.objects.create(
-        library=library, uploaded_by=by, file=upload, original_name=name[:255], format=fmt or ""
-    )
-    if not run_here:
-        queue.defer(tasks.run_import, job_id=job.pk)
-    return job
+    queue.defer(tasks.run_import, job_id=job.pk)
 
 
 def run_import_job(job_id: int, progress=None) -> ImportJob:
@@ -69,7 +108,11 @@ def run_import_job(job_id: int, progress=None) -> ImportJob:
 
         try:
             report = import_file(
-                library=job.library, path=job.file.path, fmt=job.format or None, progress=record_progress
+                library=job.library,
+                path=job.file.path,
+                fmt=job.format or None,
+                progress=record_progress,
+                one_copy_per_record=job.one_copy_per_record,
             )
         except Exception as exc:
             _finish_failed(ImportJob, job.pk, _("The import stopped: %(problem)s") % {"problem": _problem(exc)})

@@ -288,6 +288,8 @@ class ImportJob(models.Model):
     original_name = models.CharField(max_length=255)
     format = models.CharField(max_length=8, choices=SourceFormat.choices, blank=True)
     status = models.CharField(max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    # A record without any copy gets one, with a barcode made by Silang (ingest.import_bytes).
+    one_copy_per_record = models.BooleanField(default=False)
     processed = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(null=True, blank=True)
     report = models.JSONField(default=dict, blank=True)

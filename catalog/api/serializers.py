@@ -96,6 +96,13 @@ class HoldingUpsertSerializer(serializers.Serializer):
 class ImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="MARC21, MARCXML or CSV file")
     format = serializers.ChoiceField(choices=["marc21", "marcxml", "csv"], required=False)
+    one_copy_per_record = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Give each record that brings no copy (no 852/949/952, no barcode column) one copy, with a "
+        "barcode made by Silang (barcode_generated). Without it such records are imported without copies, and the "
+        "report's `no_copies` says that the school will not appear as holding them.",
+    )
 
     def validate_file(self, upload):
         from django.core.exceptions import ValidationError as DjangoValidationError
@@ -111,7 +118,12 @@ class ImportRequestSerializer(serializers.Serializer):
 class ImportJobSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:import-job-detail")
     library = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    report = serializers.JSONField(read_only=True, help_text="The import report, once the job is done or failed.")
+    report = serializers.JSONField(
+        read_only=True,
+        help_text="The import report, once the job is done or failed: among others `records_read`, `copies` (copies "
+        "imported, with `copies_added_per_record` of them added by one_copy_per_record) and `no_copies` (a warning, "
+        "empty unless the records came without a single copy).",
+    )
 
     class Meta:
         model = ImportJob

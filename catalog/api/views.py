@@ -114,7 +114,8 @@ class HoldingViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def bulk_import(self, request):
         """Queue the import of a whole MARC21/MARCXML/CSV file for the key's library: answers 202 with the job,
-        whose `url` tells its progress and, when done, its report. Files over the upload limit get 413."""
+        whose `url` tells its progress and, when done, its report. Files over the upload limit get 413. Records without
+        any copy are imported all the same (the report warns), or with one copy each given `one_copy_per_record`."""
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
         if declared > jobs.upload_limit() + UPLOAD_OVERHEAD:
             return Response({"file": [jobs.too_big_message(declared)]}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
@@ -129,6 +130,7 @@ class HoldingViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.
             name=upload.name,
             by=policy.person(request.user) if not policy.is_api_key(request.user) else None,
             fmt=incoming.validated_data.get("format", ""),
+            one_copy_per_record=incoming.validated_data["one_copy_per_record"],
         )
         job.refresh_from_db()
         data = ImportJobSerializer(job, context={"request": request}).data

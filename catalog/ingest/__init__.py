@@ -10,16 +10,23 @@ knows how records are read or written.
 - pipeline.py: the writer (COPY work, batches, retries) and the report.
 """
 
-__all__ = ["FileRejected", "ImportReport", "import_bytes", "import_file"]
+__all__ = [
+    "FileRejected",
+    "ImportReport",
+    "count_records_and_copies",
+    "import_bytes",
+    "import_file",
+    "no_copies_message",
+]
 
 
 def __getattr__(name: str):
     # Lazily: parse workers started by a forkserver import the readers before Django is set up, and must not
     # pull in the models through this package.
-    if name == "FileRejected":
-        from .readers import FileRejected
+    if name in ("FileRejected", "count_records_and_copies"):
+        from . import readers
 
-        return FileRejected
+        return getattr(readers, name)
     if name in __all__:
         from . import pipeline
 

@@ -32,6 +32,7 @@ from django.db import DatabaseError, connection, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from catalog.signals import import_finished
 from consortium.jobs import lock_key
@@ -46,6 +47,7 @@ from .readers import (
     Entry,
     FileRejected,
     ImportItem,
+    ItemData,
     cyclic_gc_paused,
     item_copy_text,
     prepare,
@@ -56,6 +58,8 @@ from .readers import (
 )
 
 BATCH_SIZE = 2000
+# Where the copy added to a record without any (`one_copy_per_record`) is said to come from, in its barcode.
+ONE_COPY_POSITION = "copy-1"
 # A batch that meets a deadlock or serialization failure is tried this many times before it is split.
 BATCH_ATTEMPTS = 4
 # COPY data goes to Postgres in pieces of this size (psycopg2's default, 8 kB, meant ≈ 30,000 round trips through the
@@ -79,6 +83,11 @@ class ImportReport:
     holdings_unchanged: int = 0
     # Copies whose holdings field had no barcode: kept with a barcode made by Silang (Holding.barcode_generated).
     generated_barcodes: int = 0
+    # Copies in the import (those the file brought, with those added by `one_copy_per_record`), and of those the
+    # added ones; `no_copies`: the warning when records came without a single copy (no_copies_message).
+    copies: int = 0
+    copies_added_per_record: int = 0
+    no_copies: str = ""
     skipped: list[dict] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
     rejected: str = ""
@@ -94,12 +103,20 @@ def import_file(
     path: str | Path,
     fmt: str | None = None,
     progress: Callable[[int, int | None], None] | None = None,
+    one_copy_per_record: bool = False,
 ) -> ImportReport:
     path = Path(path)
     size = path.stat().st_size
     if size > settings.CATALOG_UPLOAD_MAX_BYTES:
         return ImportReport(rejected=too_big(size))
-    return import_bytes(library=library, data=path.read_bytes(), filename=path.name, fmt=fmt, progress=progress)
+    return import_bytes(
+        library=library,
+        data=path.read_bytes(),
+        filename=path.name,
+        fmt=fmt,
+        progress=progress,
+        one_copy_per_record=one_copy_per_record,
+    )
 
 
 def import_bytes(
@@ -109,11 +126,22 @@ def import_bytes(
     filename: str = "",
     fmt: str | None = None,
     progress: Callable[[int, int | None], None] | None = None,
+    one_copy_per_record: bool = False,
 ) -> ImportReport:
     """Imports of one library run one at a time, whatever started them (worker, command, demo seeding): a
-    second one waits here for the first to finish."""
+    second one waits here for the first to finish.
+
+    `one_copy_per_record`: a record that brings no copy gets one, with a barcode made by Silang (as for a holdings
+    field without a barcode), so that the school appears as holding it."""
     with cyclic_gc_paused(), library_import_lock(library):
-        return _import_bytes(library=library, data=data, filename=filename, fmt=fmt, progress=progress)
+        return _import_bytes(
+            library=library,
+            data=data,
+            filename=filename,
+            fmt=fmt,
+            progress=progress,
+            one_copy_per_record=one_copy_per_record,
+        )
 
 
 @contextmanager
@@ -139,7 +167,16 @@ def too_big(size: int) -> str:
     }
 
 
-def _import_bytes(*, library, data, filename, fmt, progress) -> ImportReport:
+def no_copies_message(records: int) -> str:
+    """What the upload page and the report say of records that come without a single copy."""
+    return ngettext(
+        "%(records)s record, 0 copies: your school will not appear as holding it.",
+        "%(records)s records, 0 copies: your school will not appear as holding them.",
+        records,
+    ) % {"records": records}
+
+
+def _import_bytes(*, library, data, filename, fmt, progress, one_copy_per_record=False) -> ImportReport:
     started = time.monotonic()
     report = ImportReport()
     if len(data) > settings.CATALOG_UPLOAD_MAX_BYTES:
@@ -159,7 +196,7 @@ def _import_bytes(*, library, data, filename, fmt, progress) -> ImportReport:
     except FileRejected as exc:
         report.rejected = str(exc)
         return report
-    importer = _Importer(library, report)
+    importer = _Importer(library, report, one_copy_per_record=one_copy_per_record)
     done = 0
     with _VectorSession.for_import(total) as vectors:
         # One batch ahead: the second session computes batch N+1's search vectors while batch N is written.
@@ -173,6 +210,8 @@ def _import_bytes(*, library, data, filename, fmt, progress) -> ImportReport:
                 if progress:
                     progress(done, total)
             ahead = batch
+    if report.records_read > len(report.skipped) and not report.copies:
+        report.no_copies = no_copies_message(report.records_read - len(report.skipped))
     report.seconds = round(time.monotonic() - started, 3)
     import_finished.send(sender=Library, library=library, report=report)
     return report
@@ -188,9 +227,10 @@ def _parse_workers() -> int:
 
 
 class _Importer:
-    def __init__(self, library: Library, report: ImportReport):
+    def __init__(self, library: Library, report: ImportReport, *, one_copy_per_record: bool = False):
         self.library = library
         self.report = report
+        self.one_copy_per_record = one_copy_per_record
         self.seen_barcodes: dict[str, int] = {}
         self.seen_local_ids: dict[str, int] = {}
         # Records created by this import, so duplicates inside one file join each other too.
@@ -227,6 +267,11 @@ class _Importer:
                 self.warn(entry.number, note)
         for entry in good:
             entry.bib.local_id = self.effective_local_id(entry)
+            if self.one_copy_per_record and not entry.bib.items:
+                # Named below like the copy of a holdings field without a barcode: the same at every re-import.
+                entry.bib.items = [ItemData(barcode="", generated_from=ONE_COPY_POSITION)]
+                self.report.copies_added_per_record += 1
+            self.report.copies += len(entry.bib.items)
             if any(item.generated_from for item in entry.bib.items):
                 entry.bib.items = self.name_unnamed_copies(entry)
         # Barcodes: nearly always new to this file, which one look at the whole batch tells.

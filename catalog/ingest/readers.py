@@ -167,6 +167,18 @@ def precheck(head: bytes, filename: str = "", fmt: str | None = None) -> str:
     return ""
 
 
+def count_records_and_copies(data: bytes, filename: str = "", fmt: str | None = None) -> tuple[int, int]:
+    """The readable records of a file and the copies they bring (holdings fields, barcode rows), read by the
+    importer's own readers without writing anything: the upload page asks before importing records without a
+    copy. Raises FileRejected as the import would."""
+    records = copies = 0
+    for entry in read_entries(data, fmt or sniff_format(data[:4096], filename)):
+        if entry.bib is not None:
+            records += 1
+            copies += len(entry.bib.items)
+    return records, copies
+
+
 def read_entries(data: bytes, fmt: str) -> Iterator[Entry]:
     if not data.strip():
         raise FileRejected(_("The file is empty."))

@@ -17,7 +17,8 @@ from consortium.models import Library
 from .. import jobs, services
 from ..choices import ImportStatus, ReviewStatus
 from ..exporting import EXPORTERS, FORMATS
-from ..forms import HoldingForm, ImportUploadForm, MergeForm
+from ..forms import HoldingForm, ImportAnswerForm, ImportUploadForm, MergeForm
+from ..ingest import no_copies_message
 from ..models import ExportJob, Holding, ImportJob, MatchReview, Record
 
 
@@ -138,28 +139,47 @@ class ImportListView(LoginRequiredMixin, View):
         self.library = _library_for_staff(request, kwargs["code"], write=request.method != "GET")
         return super().dispatch(request, *args, **kwargs)
 
-    def render_page(self, form, status=200):
+    def render_page(self, form, status=200, **extra):
         jobs = (
             ImportJob.objects.visible_to(self.request.user)
             .filter(library=self.library)
+            .exclude(status=ImportStatus.WAITING)
             .select_related("uploaded_by")[:30]
         )
-        return render(
-            self.request, self.template_name, {"library": self.library, "form": form, "jobs": jobs}, status=status
-        )
+        context = {"library": self.library, "form": form, "jobs": jobs, **extra}
+        return render(self.request, self.template_name, context, status=status)
 
     def get(self, request, code):
         return self.render_page(ImportUploadForm())
 
     def post(self, request, code):
+        if "answer" in request.POST:
+            return self.answer(request)
         form = ImportUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_page(form, status=400)
         upload = form.cleaned_data["file"]
+        # Records without a single copy would not show the school as holding them: the file is kept, not queued,
+        # until the librarian chooses between one copy per record and stopping.
+        ask = form.records > 0 and form.copies == 0
         job = jobs.import_job_create(
-            library=self.library, upload=upload, name=upload.name, by=policy.person(request.user)
+            library=self.library, upload=upload, name=upload.name, by=policy.person(request.user), wait=ask
         )
+        if ask:
+            return self.render_page(ImportUploadForm(), waiting=job, no_copies=no_copies_message(form.records))
         return redirect(job)
+
+    def answer(self, request):
+        form = ImportAnswerForm(request.POST)
+        if not form.is_valid():
+            return self.render_page(ImportUploadForm(), status=400)
+        waiting = ImportJob.objects.visible_to(request.user).filter(library=self.library, status=ImportStatus.WAITING)
+        job = get_object_or_404(waiting, pk=form.cleaned_data["job"])
+        if form.cleaned_data["answer"] == ImportAnswerForm.STOP:
+            jobs.import_job_discard(job=job)
+            messages.info(request, _("The import was stopped; nothing was imported."))
+            return redirect("catalog:import_list", code=self.library.code)
+        return redirect(jobs.import_job_confirm(job=job, one_copy_per_record=True))
 
 
 class ImportDetailView(LoginRequiredMixin, View):
