@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -81,6 +82,20 @@ def import_job_discard(*, job: ImportJob) -> None:
     deleted, _rows = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.WAITING).delete()
     if deleted:  # not a job another click has queued meanwhile
         job.file.delete(save=False)
+
+
+# An upload whose "no copies" question nobody answers is dropped after this long, with its file.
+WAITING_KEPT = timedelta(days=1)
+
+
+def discard_unanswered_imports(now=None) -> int:
+    """Waiting imports older than WAITING_KEPT: their files and jobs go (nothing of them was imported)."""
+    cutoff = (now or timezone.now()) - WAITING_KEPT
+    dropped = 0
+    for job in ImportJob.objects.filter(status=ImportStatus.WAITING, created_at__lt=cutoff):
+        import_job_discard(job=job)
+        dropped += 1
+    return dropped
 
 
 def _queue_import(job: ImportJob) -> None:

@@ -20,3 +20,8 @@ def run_export(job_id: int) -> None:
 @task(queue_name="housekeeping")
 def recover_interrupted() -> int:
     return queue.recover_interrupted()
+
+
+@task(queue_name="housekeeping")
+def discard_unanswered_imports() -> int:
+    return jobs.discard_unanswered_imports()

@@ -37,6 +37,7 @@ def lock_key(kind: str) -> int:
 # Periodic work: (task path, seconds between runs). Every task here is safe to run twice.
 SCHEDULE = [
     ("catalog.tasks.recover_interrupted", 60),
+    ("catalog.tasks.discard_unanswered_imports", 3600),
     ("loans.tasks.mark_overdue", 3600),
     ("loans.tasks.anonymise_requests", 24 * 3600),
     ("agreements.tasks.send_agreement_reminders", 24 * 3600),

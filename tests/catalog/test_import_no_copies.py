@@ -147,3 +147,19 @@ def test_the_api_adds_one_copy_per_record_when_asked(api_client, write_key, scho
     assert job["report"]["copies"] == 3 and job["report"]["copies_added_per_record"] == 3
     assert not job["report"]["no_copies"]
     assert Holding.objects.filter(library=school, barcode_generated=True).count() == 3
+
+
+def test_a_question_nobody_answers_is_dropped_with_its_file_after_a_day(client, librarian, school):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from catalog.jobs import discard_unanswered_imports
+
+    client.force_login(librarian)
+    upload(client, school, "katalog.mrc", marc_file(2))
+    job = ImportJob.objects.get()
+    storage, path = job.file.storage, job.file.name
+    assert discard_unanswered_imports() == 0  # a fresh question stays
+    assert discard_unanswered_imports(now=timezone.now() + timedelta(days=2)) == 1
+    assert not ImportJob.objects.exists() and not storage.exists(path) and not Record.objects.exists()
