@@ -24,7 +24,6 @@ from .models import DistinctPair, MatchReview, Record, SourceRecord
 from .services import record_merge
 
 CHUNK = 5000
-GROUP_LIMIT = 200  # as the importer's BLOCK_LIMIT: the oldest records of a crowded blocking key
 
 
 @dataclass
@@ -56,13 +55,13 @@ def dedup_catalog(*, by=None, dry_run: bool = True, progress: Callable[[str, int
     for record_id, key in keys:
         if key:
             by_key.setdefault(key, []).append(record_id)
-    groups += [ids[:GROUP_LIMIT] for ids in by_key.values() if len(ids) > 1]
+    groups += [ids[: matching.BLOCK_LIMIT] for ids in by_key.values() if len(ids) > 1]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT array_agg(id ORDER BY id) FROM catalog_record, unnest(isbns) AS isbn GROUP BY isbn"
             " HAVING count(*) > 1"
         )
-        groups += [ids[:GROUP_LIMIT] for (ids,) in cursor.fetchall()]
+        groups += [ids[: matching.BLOCK_LIMIT] for (ids,) in cursor.fetchall()]
     del by_key, keys
     # Each record against the older records of its groups.
     earlier: dict[int, set[int]] = {}

@@ -279,6 +279,8 @@ ARTICLES = frozenset(
     "the a an le la les l un une der die das ein eine el los las lo il gli i de het een".split()
 )  # leading articles only ("i" and "de" as Italian and Dutch articles)
 BLOCK_WORDS = 2
+# A blocking key shared by more records than this ("Laporan tahunan ..."): the oldest are compared (import, re-run).
+BLOCK_LIMIT = 200
 
 
 def title_words(title: str, subtitle: str = "") -> list[str]:

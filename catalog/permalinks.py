@@ -7,28 +7,22 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from .choices import TombstoneReason
-from .models import Record, RecordTombstone
+from .models import RecordTombstone
 
 
 def former_record(pk: int) -> RecordTombstone | None:
-    """The tombstone of a record id that is no longer in the catalog, or None (the id is live or never existed)."""
-    if Record.objects.filter(pk=pk).exists():
-        return None
+    """The tombstone of a record id that is no longer in the catalog, or None (never a catalog record). A live id has
+    none: a split that brings a record back under its id deletes its tombstone."""
     return RecordTombstone.objects.filter(record_id=pk).first()
 
 
 def gone_message(tombstone: RecordTombstone) -> str:
     """What happened to the record, and when, for the 410 page and the API."""
-    when = formats.date_format(tombstone.at, "DATE_FORMAT")
     if tombstone.reason == TombstoneReason.WITHDRAWN:
-        return _("Record %(id)s was withdrawn from the union catalog on %(date)s.") % {
-            "id": tombstone.record_id,
-            "date": when,
-        }
-    return _("Record %(id)s was removed from the union catalog on %(date)s.") % {
-        "id": tombstone.record_id,
-        "date": when,
-    }
+        message = _("Record %(id)s was withdrawn from the union catalog on %(date)s.")
+    else:
+        message = _("Record %(id)s was removed from the union catalog on %(date)s.")
+    return message % {"id": tombstone.record_id, "date": formats.date_format(tombstone.at, "DATE_FORMAT")}
 
 
 def with_query(url: str, request) -> str:

@@ -28,15 +28,9 @@ def same_edition(
     if isbn:
         found |= Q(isbns__contains=[isbn])
     scored = []
-    for record in Record.objects.filter(found).order_by("pk")[: matching_block_limit()]:
+    for record in Record.objects.filter(found).order_by("pk")[: matching.BLOCK_LIMIT]:
         verdict = matching.compare(wanted, matching.features_of(record))
         if verdict.decision == matching.MERGE:
             scored.append((verdict.score, record))
     scored.sort(key=lambda pair: (-pair[0], pair[1].pk))
     return [record for _score, record in scored[:limit]]
-
-
-def matching_block_limit() -> int:
-    from .ingest.pipeline import BLOCK_LIMIT
-
-    return BLOCK_LIMIT

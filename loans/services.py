@@ -160,11 +160,9 @@ def ill_request_create(
         policy.ensure(policy.library_acts(requester), str(policy.SUSPENDED_MESSAGE))
         reader = by
     else:
+        requester = requester or selectors.default_requester(by)
         if requester is None:
-            staff = policy.staff_library_ids(by)
-            if len(staff) != 1:
-                raise ValidationError({"requester": _("Say which library asks.")})
-            requester = Library.objects.get(pk=next(iter(staff)))
+            raise ValidationError({"requester": _("Say which library asks.")})
         policy.ensure_can_write_for(by, requester)
         if reader is not None and policy.school_id_of(reader) != requester.pk:
             raise ValidationError({"reader": _("The reader must be a student of the requesting school.")})

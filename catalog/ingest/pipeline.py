@@ -579,7 +579,7 @@ class _Importer:
 
         Ids first, then the descriptions of the records whose features this import does not know yet: in a
         crowded block most candidates are the import's own earlier records, and fetching their rows again
-        (up to BLOCK_LIMIT a key, every batch) cost more than comparing them."""
+        (up to matching.BLOCK_LIMIT a key, every batch) cost more than comparing them."""
         isbns = sorted({isbn for e in entries for isbn in e.bib.isbns})
         keys = sorted({e.match_key for e in entries if e.match_key})
         by_isbn: list[tuple[int, str]] = []
@@ -602,7 +602,7 @@ class _Importer:
                     # planned together, `ORDER BY id LIMIT` chose a walk of the primary key that read the whole
                     # catalog for a key with no record (1M records: minutes a batch).
                     " LATERAL (SELECT id FROM (SELECT id FROM catalog_record WHERE match_key = wanted.key OFFSET 0)"
-                    f" AS k ORDER BY id LIMIT {BLOCK_LIMIT}) AS r",
+                    f" AS k ORDER BY id LIMIT {matching.BLOCK_LIMIT}) AS r",
                     [keys],
                 )
                 by_key = cursor.fetchall()
@@ -911,8 +911,6 @@ _FEATURE_NAMES = (
     "physical_description", "material_type",
 )  # fmt: skip
 _FEATURE_COLUMNS = ", ".join(["r.id", *(f"r.{name}" for name in _FEATURE_NAMES), "r.match_key"])
-# A blocking key shared by more records than this ("Laporan tahunan ..."): the oldest are compared.
-BLOCK_LIMIT = 200
 # More candidates than this for one record: only those that may share its main heading (or an ISBN) are compared.
 CROWDED_BLOCK = 12
 
