@@ -25,8 +25,15 @@ def isbn13(value: str) -> str | None:
     match = ISBN_CANDIDATE.search(value)
     if not match:
         return None
+    found = match.group(0)
+    if len(found) == 13 and found.isdigit() and found[:3] in ("978", "979"):
+        # Most ISBNs of a file are plain ISBN-13s: the check digit alone decides (stdnum's way costs an import
+        # ≈ 10 µs an ISBN).
+        odd, even = found[0:12:2], found[1:12:2]
+        total = sum(map(int, odd)) + 3 * sum(map(int, even))
+        return found if (10 - total % 10) % 10 == int(found[12]) else None
     try:
-        return stdnum_isbn.to_isbn13(stdnum_isbn.validate(match.group(0)))
+        return stdnum_isbn.to_isbn13(stdnum_isbn.validate(found))
     except StdnumError:
         return None
 

@@ -235,9 +235,16 @@ class _Importer:
         self.seen_local_ids: dict[str, int] = {}
         # Records created by this import, so duplicates inside one file join each other too.
         self.by_isbn: dict[str, list[tuple[int, matching.Features]]] = {}
-        self.by_key: dict[str, list[tuple[int, matching.Features]]] = {}
+        self.blocks: dict[str, matching.Block] = {}
         # Features of the catalog's records compared during this import, by record id (each computed once).
         self.known_features: dict[int, matching.Features] = {}
+        # ISBNs and blocking keys this import has looked up in the catalog, with the record ids found: asked once
+        # per import, not once per batch, while nobody else creates records (`last_record_id`, the record
+        # sequence as this import's last batch left it). Re-asking every batch fetched a crowded key's whole
+        # block again each time, this import's own records included: the look-ups grew with the square of the file.
+        self.probed_isbns: dict[str, list[int]] = {}
+        self.probed_keys: dict[str, list[int]] = {}
+        self.last_record_id: int | None = None
         self.fast = _fast_writes_allowed()
         self.vectors: dict[int, tuple[str, str]] = {}
         # The library's barcodes before this import: new ones are written with COPY, known ones upserted.
@@ -364,19 +371,36 @@ class _Importer:
         """One transaction for the batch; the importer's own state changes only once it has committed."""
         self.tally: Counter = Counter()
         self.batch_isbn: dict[str, list[tuple[int, matching.Features]]] = {}
-        self.batch_key: dict[str, list[tuple[int, matching.Features]]] = {}
-        with transaction.atomic():
-            # Not waiting for the WAL flush at each commit is the usual bulk-load setting: a crash can lose
-            # the last batches, never half of one.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit = off")
-            self.write(entries, fast=fast)
+        self.batch_blocked: list[tuple[str, int]] = []  # records added to `blocks` by this batch, undone if it fails
+        self.batch_blocked: list[tuple[str, int]] = []
+        self.batch_probed_isbns: dict[str, list[int]] = {}
+        self.batch_probed_keys: dict[str, list[int]] = {}
+        self.batch_last_record_id: int | None = None
+        try:
+            with transaction.atomic():
+                # Not waiting for the WAL flush at each commit is the usual bulk-load setting: a crash can lose
+                # the last batches, never half of one.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit = off")
+                self.write(entries, fast=fast)
+        except BaseException:
+            # A batch sent back may have met a record merged away meanwhile: the next attempt asks the catalog again.
+            self.forget_probes()
+            for key, record_id in self.batch_blocked:
+                self.blocks[key].discard(record_id)
+            raise
+        self.probed_isbns.update(self.batch_probed_isbns)
+        self.probed_keys.update(self.batch_probed_keys)
+        self.last_record_id = self.batch_last_record_id
         for name, value in self.tally.items():
             setattr(self.report, name, getattr(self.report, name) + value)
         for isbn, hits in self.batch_isbn.items():
             self.by_isbn.setdefault(isbn, []).extend(hits)
-        for key, hits in self.batch_key.items():
-            self.by_key.setdefault(key, []).extend(hits)
+
+    def forget_probes(self) -> None:
+        self.probed_isbns.clear()
+        self.probed_keys.clear()
+        self.last_record_id = None
 
     def effective_local_id(self, entry: Entry) -> str:
         """The library's own id for the record, so a re-import finds it again.
@@ -406,6 +430,12 @@ class _Importer:
         # parallel (bench/README.md, "Imports at the same time").
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [lock_key("catalog-record-create")])
+        last_id = _last_id("catalog_record")
+        if last_id != self.last_record_id:
+            # Records were created since this import's last batch (another import under the same lock, the
+            # catalog form, a split): what the catalog holds is asked again. Records re-keyed by an edit or a
+            # deduplication re-run meanwhile are not noticed: they meet this import's records at the next re-run.
+            self.forget_probes()
         local_ids = [e.bib.local_id for e in entries if e.bib.local_id]
         # A library's first import has no earlier sources to find, and ids repeated in the file are made unique
         # (effective_local_id). An import of the same library running meanwhile could still add one: the fast
@@ -434,7 +464,12 @@ class _Importer:
         pending: list[tuple[Entry, int]] = []  # new sources and the record they belong to
         new_records: list[tuple[Entry, int]] = []
         to_review: dict[int, tuple[int, matching.Verdict]] = {}  # entry number: (earlier record, verdict)
-        new_ids = iter(_next_ids("catalog_record", sum(1 for e in entries if e.bib.local_id not in existing_sources)))
+        record_ids = _next_ids("catalog_record", sum(1 for e in entries if e.bib.local_id not in existing_sources))
+        if not record_ids:
+            self.batch_last_record_id = last_id
+        elif record_ids[0] == last_id + 1 and record_ids[-1] == last_id + len(record_ids):
+            self.batch_last_record_id = record_ids[-1]  # nobody else took an id in between
+        new_ids = iter(record_ids)
         for entry in entries:
             bib = entry.bib
             source = existing_sources.get(bib.local_id) if bib.local_id else None
@@ -580,10 +615,13 @@ class _Importer:
         Ids first, then the descriptions of the records whose features this import does not know yet: in a
         crowded block most candidates are the import's own earlier records, and fetching their rows again
         (up to matching.BLOCK_LIMIT a key, every batch) cost more than comparing them."""
-        isbns = sorted({isbn for e in entries for isbn in e.bib.isbns})
-        keys = sorted({e.match_key for e in entries if e.match_key})
-        by_isbn: list[tuple[int, str]] = []
-        by_key: list[tuple[int, str]] = []
+        wanted_isbns = {isbn for e in entries for isbn in e.bib.isbns}
+        wanted_keys = {e.match_key for e in entries if e.match_key}
+        # Asked before in this import (and still true: write() checks): the ids found then.
+        by_isbn = [(rid, isbn) for isbn in wanted_isbns & self.probed_isbns.keys() for rid in self.probed_isbns[isbn]]
+        by_key = [(rid, key) for key in wanted_keys & self.probed_keys.keys() for rid in self.probed_keys[key]]
+        isbns = sorted(wanted_isbns - self.probed_isbns.keys())
+        keys = sorted(wanted_keys - self.probed_keys.keys())
         with connection.cursor() as cursor:
             if isbns:
                 # One GIN probe per ISBN: a single `isbns && <the batch's ISBNs>` is planned as a scan of the
@@ -593,7 +631,11 @@ class _Importer:
                     " LATERAL (SELECT id FROM catalog_record WHERE isbns @> ARRAY[wanted.isbn] OFFSET 0) AS r",
                     [isbns],
                 )
-                by_isbn = cursor.fetchall()
+                found = cursor.fetchall()
+                by_isbn += found
+                self.batch_probed_isbns.update((isbn, []) for isbn in isbns)
+                for rid, isbn in found:
+                    self.batch_probed_isbns[isbn].append(rid)
             if keys:
                 # One probe of the match_key index per blocking key; the oldest records of a crowded key only.
                 cursor.execute(
@@ -605,7 +647,11 @@ class _Importer:
                     f" AS k ORDER BY id LIMIT {matching.BLOCK_LIMIT}) AS r",
                     [keys],
                 )
-                by_key = cursor.fetchall()
+                found = cursor.fetchall()
+                by_key += found
+                self.batch_probed_keys.update((key, []) for key in keys)
+                for rid, key in found:
+                    self.batch_probed_keys[key].append(rid)
             known = self.known_features
             unknown = sorted({rid for rid, _ in chain(by_isbn, by_key)} - known.keys())
             if unknown and by_key:
@@ -639,7 +685,8 @@ class _Importer:
             if record_id in known:  # a record deleted between the two queries is simply not a candidate
                 isbn_hits.setdefault(isbn, []).append((record_id, known[record_id]))
         for record_id, key in by_key:
-            if record_id in known:
+            own = self.blocks.get(key)  # this import's records are met through its blocks (find_match)
+            if record_id in known and (own is None or record_id not in own.features):
                 key_hits.setdefault(key, []).append((record_id, known[record_id]))
         return isbn_hits, key_hits
 
@@ -660,34 +707,34 @@ class _Importer:
         for isbn in entry.bib.isbns:
             self.batch_isbn.setdefault(isbn, []).append(hit)
         if entry.match_key:
-            self.batch_key.setdefault(entry.match_key, []).append(hit)
+            self.blocks.setdefault(entry.match_key, matching.Block()).add(record_id, entry.features)
+            self.batch_blocked.append((entry.match_key, record_id))
 
     def find_match(self, entry: Entry, isbn_hits, key_hits) -> tuple[int | None, matching.Verdict | None]:
         """The earlier record most likely to be this record's edition, and the verdict (merge or review);
         (None, None) when no candidate comes close. Candidates: records sharing an ISBN or the blocking key."""
         seen: dict[int, matching.Features] = {}
-        key = entry.match_key
         for isbn in entry.bib.isbns:
             for hits in (isbn_hits.get(isbn), self.by_isbn.get(isbn), self.batch_isbn.get(isbn)):
                 if hits:
                     seen.update(hits)
-        for hits in (key_hits.get(key), self.by_key.get(key), self.batch_key.get(key)):
-            if hits:
-                seen.update(hits)
+        features = entry.features
+        key = entry.match_key
+        # In the block, only records that may share this record's main heading (a second pass of blocking: a crowded
+        # block, "Bahasa Indonesia ...", is compared in proportion to its editions, not its size); this import's
+        # own records are indexed for it (matching.Block), the catalog's are looked at one by one.
+        in_block = [hit for hit in key_hits.get(key, ()) if matching.may_share_heading(features, hit[1])]
+        block = self.blocks.get(key)
+        if block is not None:
+            in_block += block.candidates(features)
+        isbns = features.isbns
+        for cid, found in in_block:
+            # Another ISBN and none shared is compare()'s first verdict (distinct): left out before scoring.
+            if cid not in seen and (not isbns or not found.isbns or found.isbns & isbns):
+                seen[cid] = found
         if not seen:
             return None, None
-        features = entry.features
-        isbns = features.isbns
-        if isbns:
-            # Another ISBN and none shared is compare()'s first verdict (distinct): most of a block, left out here.
-            candidates = [(cid, found) for cid, found in seen.items() if not found.isbns or found.isbns & isbns]
-        else:
-            candidates = list(seen.items())
-        if len(candidates) > CROWDED_BLOCK:
-            # A crowded block ("Bahasa Indonesia ...", "Matematika untuk ..."): a second pass of blocking, by the
-            # main heading, keeps the comparisons in proportion to the editions rather than to the block.
-            candidates = [(cid, found) for cid, found in candidates if matching.may_share_heading(features, found)]
-        return matching.best_match(features, candidates)
+        return matching.best_match(features, list(seen.items()))
 
     def queue_reviews(self, reviews: list[tuple[int, int, int, matching.Verdict]]) -> None:
         """New records that may be the edition of an earlier record (the score between the two thresholds):
@@ -911,8 +958,6 @@ _FEATURE_NAMES = (
     "physical_description", "material_type",
 )  # fmt: skip
 _FEATURE_COLUMNS = ", ".join(["r.id", *(f"r.{name}" for name in _FEATURE_NAMES), "r.match_key"])
-# More candidates than this for one record: only those that may share its main heading (or an ISBN) are compared.
-CROWDED_BLOCK = 12
 
 
 class _Retry(Exception):
@@ -934,13 +979,24 @@ def _next_ids(table: str, count: int) -> list[int]:
     if not count:
         return []
     with connection.cursor() as cursor:
-        if table not in _sequences:
-            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-            _sequences[table] = cursor.fetchone()[0]
         # The sequence as a constant (a literal cast to regclass is resolved once, when the query is planned):
         # pg_get_serial_sequence() per row looked the sequence up again for every id, ten times the cost.
-        cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [_sequences[table], count])
+        cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [_sequence(cursor, table), count])
         return [row[0] for row in cursor.fetchall()]
+
+
+def _last_id(table: str) -> int:
+    """The last id the table's sequence gave anyone (0 before the first)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sequence_last_value(%s::regclass)", [_sequence(cursor, table)])
+        return cursor.fetchone()[0] or 0
+
+
+def _sequence(cursor, table: str) -> str:
+    if table not in _sequences:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        _sequences[table] = cursor.fetchone()[0]
+    return _sequences[table]
 
 
 _sequences: dict[str, str] = {}

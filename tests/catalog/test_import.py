@@ -160,6 +160,40 @@ def test_review_candidates_within_one_file_and_across_batches(school, monkeypatc
     assert (review.candidate, review.record) == (first, SourceRecord.objects.get(local_id="L2").record)
 
 
+def test_a_record_created_between_two_batches_is_found_by_the_next_batch(school, monkeypatch):
+    """An import asks the catalog for a blocking key once, not at every batch, as long as nobody else creates
+    records; a record created meanwhile (here by the catalog form's way, between the first and second batch)
+    makes the next batch ask again, and its edition joins it."""
+    import catalog.ingest.pipeline
+    from catalog.matching import block_key
+
+    monkeypatch.setattr(catalog.ingest.pipeline, "BATCH_SIZE", 2)
+    rows = [
+        "L1,Bumi Manusia,Pramoedya Ananta Toer,Hasta Mitra,1980,B1",
+        "L2,Anak Semua Bangsa,Pramoedya Ananta Toer,Hasta Mitra,1981,B2",
+        "L3,Bumi manusia,Pramoedya Ananta Toer,Lentera Dipantara,2005,B3",
+    ]
+    data = "local_id,title,authors,publisher,year,barcode\n" + "\n".join(rows) + "\n"
+    created = []
+
+    def between_batches(done, total):
+        if done == 2:
+            created.append(
+                Record.objects.create(
+                    title="Bumi Manusia",
+                    authors=[{"name": "Pramoedya Ananta Toer", "role": "author"}],
+                    publisher="Lentera Dipantara",
+                    year=2005,
+                    match_key=block_key("Bumi Manusia"),
+                )
+            )
+
+    report = import_bytes(library=school, data=data.encode(), filename="b.csv", progress=between_batches)
+    assert (report.created, report.joined) == (2, 1)
+    assert SourceRecord.objects.get(local_id="L3").record == created[0]
+    assert SourceRecord.objects.get(local_id="L1").record != created[0]
+
+
 def test_a_source_added_meanwhile_sends_the_batch_the_careful_way(school, data_file, monkeypatch):
     """A library's first import does not look its sources up; if the same record ids arrived meanwhile (another
     import of that library), the batch is written again the careful way and updates them, doubling nothing."""

@@ -256,3 +256,57 @@ def test_material_types_never_merge():
 def test_the_same_sparse_description_twice_merges():
     one = features(title="Bumi Manusia", year=1980)
     assert compare(one, features(title="BUMI MANUSIA.", year=1980)).decision == MERGE
+
+
+# --- the block index --------------------------------------------------------------------------------------
+
+
+def test_the_block_index_finds_exactly_the_records_that_may_share_the_heading():
+    """matching.Block finds a block's records by heading, name words and title instead of testing every record: it
+    must give what testing every record with may_share_heading gives, spelling slips of headings included."""
+    import random
+
+    from catalog.matching import Block, may_share_heading
+
+    rng = random.Random(4)
+    surnames = ["Siregar", "Sireger", "Nasution", "Lubis", "Smith", "Smyth", "Li", "Tohari", "Hirata", "Harahap"]
+    given = ["Andi", "Budi", "Ahmad", "Andrea", "Lubis"]  # a given name that is another's surname
+    titles = ["Bahasa Indonesia untuk SMA", "Bahasa Indonesia", "Bahasa Indonesia kelas X"]
+
+    def record():
+        authors = [{"name": f"{rng.choice(surnames)}, {rng.choice(given)}"} for _ in range(rng.choice([0, 1, 1, 2]))]
+        return features(
+            title=rng.choice(titles),
+            authors=authors,
+            responsibility=rng.choice(["", f"oleh {rng.choice(given)} {rng.choice(surnames)}"]),
+        )
+
+    block = Block()
+    records = {record_id: record() for record_id in range(1, 301)}
+    for record_id, found in records.items():
+        block.add(record_id, found)
+    block.discard(7)
+    del records[7]
+    for _ in range(300):
+        incoming = record()
+        expected = [(rid, found) for rid, found in records.items() if may_share_heading(incoming, found)]
+        assert block.candidates(incoming) == expected
+        block.add(1000 + _, incoming)  # new headings arrive while the slips of earlier ones are remembered
+        records[1000 + _] = incoming
+
+
+def test_plain_isbn13s_are_checked_as_stdnum_checks_them():
+    """normalize.isbn13 checks a plain 13-digit ISBN itself (the common case, fast); the answer is stdnum's."""
+    import random
+
+    from stdnum import isbn as stdnum_isbn
+
+    from catalog.normalize import isbn13
+
+    rng = random.Random(13)
+    for _ in range(20000):
+        value = rng.choice(["978", "979", "977", "123"]) + "".join(rng.choice("0123456789") for _ in range(10))
+        expected = stdnum_isbn.to_isbn13(value) if stdnum_isbn.is_valid(value) else None
+        assert isbn13(value) == expected, value
+    assert isbn13("9786020332956 (pbk.)") == "9786020332956"
+    assert isbn13("0764541668") == "9780764541667"
