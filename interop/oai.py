@@ -147,10 +147,14 @@ def _page(query: Query, size: int, libraries: dict[str, Library]) -> tuple[list[
                 [query.since, query.after, query.since, query.after, *live_args, *window_args, size + 1],
             )
         else:
+            # Without `until`, the page's ids first, then their datestamps: else the planner may probe the datestamp
+            # of every record in the set before sorting (1.2 s a page of a 42,000-record library on the 1M catalog).
+            page_limit, page_args = ("", []) if query.until is not None else (" LIMIT %s", [size + 1])
             cursor.execute(
-                f"SELECT id, ds FROM (SELECT r.id, {stamp} AS ds FROM catalog_record r WHERE r.id > %s AND {live_sql}"
-                f" ORDER BY r.id) s WHERE {window_sql} ORDER BY id LIMIT %s",
-                [query.after, *live_args, *window_args, size + 1],
+                f"SELECT id, ds FROM (SELECT r.id, {stamp} AS ds FROM (SELECT r.id, r.updated_at FROM catalog_record r"
+                f" WHERE r.id > %s AND {live_sql} ORDER BY r.id{page_limit}) r) s"
+                f" WHERE {window_sql} ORDER BY id LIMIT %s",
+                [query.after, *live_args, *page_args, *window_args, size + 1],
             )
         live = cursor.fetchall()
         window_dead = window_sql.replace("ds", "t.deleted_at")

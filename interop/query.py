@@ -49,6 +49,7 @@ EXPLAINED_INDEXES = [
 ]
 TEXT_RELATIONS = {"=", "==", "any", "all", "adj", "exact"}
 ISBN_RELATIONS = {"=", "==", "any", "exact", "all", "adj"}
+FEW_MATCHES = 1000  # up to this many, a query's matches are found first and then sorted (run)
 
 
 @dataclass
@@ -165,16 +166,26 @@ def compile_query(tree) -> CompiledQuery:
 def run(compiled: CompiledQuery, *, offset: int, limit: int) -> tuple[int, list[int]]:
     """(number of matching records, ids of the page) in the search page's order."""
     params = SearchParams(q="cql" if compiled.rank_tsquery else "", sort="relevance" if compiled.rank_tsquery else "")
-    # Ranked as the search page ranks (catalog.search): the CQL's words as the page's compiled query.
-    order_sql, order_args = order_by(params, SearchQuery(tsquery=compiled.rank_tsquery), first_ids=[])
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM catalog_record r WHERE {compiled.where}", compiled.params)
         count = cursor.fetchone()[0]
         ids: list[int] = []
         if limit > 0 and offset < count:
+            # Few matches (the count says so): found first, then sorted. Else the planner may walk a sort index of
+            # the whole catalog for them: it guesses each ISBN matches 0.5 % of the catalog (4 s for 50 ISBNs on
+            # the 1M catalog, against 35 ms).
+            alias = "m" if count <= FEW_MATCHES else "r"
+            # Ranked as the search page ranks (catalog.search): the CQL's words as the page's compiled query.
+            order_sql, order_args = order_by(
+                params, SearchQuery(tsquery=compiled.rank_tsquery), first_ids=[], alias=alias
+            )
+            matches = f"catalog_record r WHERE {compiled.where}"
+            if alias == "m":
+                select = f"WITH m AS MATERIALIZED (SELECT * FROM {matches}) SELECT m.id FROM m"
+            else:
+                select = f"SELECT r.id FROM {matches}"
             cursor.execute(
-                f"/* sru */ SELECT r.id FROM catalog_record r WHERE {compiled.where} ORDER BY {order_sql}"
-                " LIMIT %s OFFSET %s",
+                f"/* sru */ {select} ORDER BY {order_sql} LIMIT %s OFFSET %s",
                 [*compiled.params, *order_args, limit, offset],
             )
             ids = [row[0] for row in cursor.fetchall()]

@@ -114,6 +114,24 @@ def test_paging(client, catalog_records):
     assert not set(titles(first)) & set(titles(second))
 
 
+def test_few_matches_sorted_after_they_are_found_keep_the_order(client, catalog_records, monkeypatch):
+    """Up to query.FEW_MATCHES matches are found first and then sorted (the planner's ISBN guess is far off on a
+    large catalog): the same records in the same order as the plain query."""
+    from interop import query
+
+    def pages(q):
+        return [
+            titles(get(client, operation="searchRetrieve", version="1.2", query=q, maximumRecords="2", startRecord=s))
+            for s in ("1", "3")
+        ]
+
+    queries = ["erlangga", 'bath.isbn any "978-979-3062-79-2 9789790990395"', "fisika or biologi"]
+    few = [pages(q) for q in queries]
+    monkeypatch.setattr(query, "FEW_MATCHES", 0)
+    assert [pages(q) for q in queries] == few
+    assert few[0][0] and few[1][0]
+
+
 def test_huge_maximum_records_is_capped_with_a_diagnostic(client, catalog_records):
     root = get(client, operation="searchRetrieve", version="1.2", query="erlangga", maximumRecords=str(10**9))
     assert diagnostics(root) == ["info:srw/diagnostic/1/6"]
