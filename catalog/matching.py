@@ -581,13 +581,14 @@ class Block:
         self.by_title: dict[tuple[str, ...], list[int]] = {}
         self.slips: dict[str, list[str]] = {}  # a heading: the block's headings that are spelling slips of it
 
-    def add(self, record_id: int, found: Features) -> None:
+    def add(self, record_id: int, found: Features) -> bool:
+        """Whether the record was new to the block."""
         if record_id in self.features:
-            return
+            return False
         self.features[record_id] = found
         if not found.authors:
             self.unheaded.append(record_id)
-            return
+            return True
         for word in found.names.union(found.authors):
             self.by_name.setdefault(word, []).append(record_id)
         main = found.authors[0]
@@ -598,19 +599,11 @@ class Block:
                     similar.append(main)
         self.by_main[main].append(record_id)
         self.by_title.setdefault(found.full_title, []).append(record_id)
+        return True
 
     def discard(self, record_id: int) -> None:
-        """Undo `add` (a batch rolled back)."""
-        found = self.features.pop(record_id, None)
-        if found is None:
-            return
-        if not found.authors:
-            self.unheaded.remove(record_id)
-            return
-        for word in found.names.union(found.authors):
-            self.by_name[word].remove(record_id)
-        self.by_main[found.authors[0]].remove(record_id)
-        self.by_title[found.full_title].remove(record_id)
+        """Undo `add` (a batch rolled back): the record's index entries are skipped from now on."""
+        self.features.pop(record_id, None)
 
     def candidates(self, incoming: Features) -> list[tuple[int, Features]]:
         """The records of the block that may share the incoming record's heading (those sharing one of its ISBNs
@@ -633,7 +626,8 @@ class Block:
         features = self.features
         # The look-ups above find a few more than may_share_heading would let through (an added entry of this
         # record among the other's names): the same test decides, so that the index changes no verdict.
-        return [(rid, features[rid]) for rid in sorted(ids) if may_share_heading(incoming, features[rid])]
+        found = [(rid, features[rid]) for rid in sorted(ids) if rid in features]
+        return [(rid, other) for rid, other in found if may_share_heading(incoming, other)]
 
 
 def _publishers_agree(a: Features, b: Features) -> str:

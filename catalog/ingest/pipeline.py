@@ -235,13 +235,17 @@ class _Importer:
         self.seen_local_ids: dict[str, int] = {}
         # Records created by this import, so duplicates inside one file join each other too.
         self.by_isbn: dict[str, list[tuple[int, matching.Features]]] = {}
+        # Those records and the catalog's that share their blocking key, by key; `catalog_blocked`: the catalog's
+        # among them (key, id), forgotten with the look-ups that found them.
         self.blocks: dict[str, matching.Block] = {}
+        self.catalog_blocked: list[tuple[str, int]] = []
         # Features of the catalog's records compared during this import, by record id (each computed once).
         self.known_features: dict[int, matching.Features] = {}
-        # ISBNs and blocking keys this import has looked up in the catalog, with the record ids found: asked once
-        # per import, not once per batch, while nobody else creates records (`last_record_id`, the record
-        # sequence as this import's last batch left it). Re-asking every batch fetched a crowded key's whole
-        # block again each time, this import's own records included: the look-ups grew with the square of the file.
+        # ISBNs and blocking keys this import has looked up in the catalog, with the record ids found (for a key,
+        # those whose description was not needed yet): asked once per import, not once per batch, while nobody
+        # else creates records (`last_record_id`, the record sequence as this import's last batch left it).
+        # Re-asking every batch fetched a crowded key's whole block again each time, this import's own records
+        # included: the look-ups grew with the square of the file.
         self.probed_isbns: dict[str, list[int]] = {}
         self.probed_keys: dict[str, list[int]] = {}
         self.last_record_id: int | None = None
@@ -385,7 +389,7 @@ class _Importer:
                 self.write(entries, fast=fast)
         except BaseException:
             # A batch sent back may have met a record merged away meanwhile: the next attempt asks the catalog again.
-            self.forget_probes()
+            self.forget_probes(found_too=True)
             for key, record_id in self.batch_blocked:
                 self.blocks[key].discard(record_id)
             raise
@@ -397,10 +401,15 @@ class _Importer:
         for isbn, hits in self.batch_isbn.items():
             self.by_isbn.setdefault(isbn, []).extend(hits)
 
-    def forget_probes(self) -> None:
+    def forget_probes(self, *, found_too: bool = False) -> None:
+        """Ask the catalog again; `found_too`: and forget the records found (one may have been merged away)."""
         self.probed_isbns.clear()
         self.probed_keys.clear()
         self.last_record_id = None
+        if found_too:
+            for key, record_id in self.catalog_blocked:
+                self.blocks[key].discard(record_id)
+            self.catalog_blocked = []
 
     def effective_local_id(self, entry: Entry) -> str:
         """The library's own id for the record, so a re-import finds it again.
@@ -457,7 +466,7 @@ class _Importer:
             }
         )
         # --- dedup candidates (catalog.matching decides) ---
-        isbn_hits, key_hits = self.candidates(entries)
+        isbn_hits = self.candidates(entries)
         # --- end of dedup candidates ---
 
         holdings_for: list[tuple[int, Entry, int]] = []  # (record id, entry, source id)
@@ -477,7 +486,7 @@ class _Importer:
                 record_id = self.update_existing(entry, source)
                 holdings_for.append((record_id, entry, source.pk))
                 continue
-            record_id, verdict = self.find_match(entry, isbn_hits, key_hits)
+            record_id, verdict = self.find_match(entry, isbn_hits)
             if verdict is not None and verdict.decision != matching.MERGE:
                 to_review[entry.number] = (record_id, verdict)
                 record_id = None
@@ -608,16 +617,17 @@ class _Importer:
 
     # --- deduplication: candidates from the catalog and this import, decided by catalog.matching ----------------
 
-    def candidates(self, entries: list[Entry]) -> tuple[dict, dict]:
-        """The catalog's records sharing an ISBN or a blocking key with the batch's records, with their features:
-        ({isbn: [(id, features)]}, {key: [(id, features)]}).
+    def candidates(self, entries: list[Entry]) -> dict[str, list[tuple[int, matching.Features]]]:
+        """The catalog's records sharing an ISBN with the batch's records, with their features ({isbn: [(id,
+        features)]}); those sharing a blocking key go to the key's block (self.blocks).
 
         Ids first, then the descriptions of the records whose features this import does not know yet: in a
         crowded block most candidates are the import's own earlier records, and fetching their rows again
         (up to matching.BLOCK_LIMIT a key, every batch) cost more than comparing them."""
         wanted_isbns = {isbn for e in entries for isbn in e.bib.isbns}
         wanted_keys = {e.match_key for e in entries if e.match_key}
-        # Asked before in this import (and still true: write() checks): the ids found then.
+        # Asked before in this import (and still true: write() checks): the ids found then (for a key, those not yet
+        # described: the others are in the key's block).
         by_isbn = [(rid, isbn) for isbn in wanted_isbns & self.probed_isbns.keys() for rid in self.probed_isbns[isbn]]
         by_key = [(rid, key) for key in wanted_keys & self.probed_keys.keys() for rid in self.probed_keys[key]]
         isbns = sorted(wanted_isbns - self.probed_isbns.keys())
@@ -653,6 +663,7 @@ class _Importer:
                 for rid, key in found:
                     self.batch_probed_keys[key].append(rid)
             known = self.known_features
+            probed = by_key  # before the ISBN filter below: what it leaves out may be wanted by a later batch
             unknown = sorted({rid for rid, _ in chain(by_isbn, by_key)} - known.keys())
             if unknown and by_key:
                 # A block's record with other ISBNs than every record of the batch under that key is never a match
@@ -680,15 +691,21 @@ class _Importer:
                 for row in cursor.fetchall():
                     self.features_of_row(row)
         isbn_hits: dict[str, list[tuple[int, matching.Features]]] = {}
-        key_hits: dict[str, list[tuple[int, matching.Features]]] = {}
         for record_id, isbn in by_isbn:
             if record_id in known:  # a record deleted between the two queries is simply not a candidate
                 isbn_hits.setdefault(isbn, []).append((record_id, known[record_id]))
-        for record_id, key in by_key:
-            own = self.blocks.get(key)  # this import's records are met through its blocks (find_match)
-            if record_id in known and (own is None or record_id not in own.features):
-                key_hits.setdefault(key, []).append((record_id, known[record_id]))
-        return isbn_hits, key_hits
+        # The block's catalog records join this import's own in its index (matching.Block); those not described
+        # yet wait for a batch that needs them.
+        waiting: dict[str, list[int]] = {}
+        for record_id, key in probed:
+            if record_id not in known:
+                waiting.setdefault(key, []).append(record_id)
+            elif self.blocks.setdefault(key, matching.Block()).add(record_id, known[record_id]):
+                self.catalog_blocked.append((key, record_id))
+        for key in wanted_keys:
+            if key in self.probed_keys or key in self.batch_probed_keys:
+                self.batch_probed_keys[key] = waiting.get(key, [])
+        return isbn_hits
 
     def features_of_row(self, row: tuple) -> matching.Features:
         found = self.known_features.get(row[0])
@@ -710,7 +727,7 @@ class _Importer:
             self.blocks.setdefault(entry.match_key, matching.Block()).add(record_id, entry.features)
             self.batch_blocked.append((entry.match_key, record_id))
 
-    def find_match(self, entry: Entry, isbn_hits, key_hits) -> tuple[int | None, matching.Verdict | None]:
+    def find_match(self, entry: Entry, isbn_hits) -> tuple[int | None, matching.Verdict | None]:
         """The earlier record most likely to be this record's edition, and the verdict (merge or review);
         (None, None) when no candidate comes close. Candidates: records sharing an ISBN or the blocking key."""
         seen: dict[int, matching.Features] = {}
@@ -721,14 +738,10 @@ class _Importer:
         features = entry.features
         key = entry.match_key
         # In the block, only records that may share this record's main heading (a second pass of blocking: a crowded
-        # block, "Bahasa Indonesia ...", is compared in proportion to its editions, not its size); this import's
-        # own records are indexed for it (matching.Block), the catalog's are looked at one by one.
-        in_block = [hit for hit in key_hits.get(key, ()) if matching.may_share_heading(features, hit[1])]
+        # block, "Bahasa Indonesia ...", is compared in proportion to its editions, not its size).
         block = self.blocks.get(key)
-        if block is not None:
-            in_block += block.candidates(features)
         isbns = features.isbns
-        for cid, found in in_block:
+        for cid, found in block.candidates(features) if block is not None else ():
             # Another ISBN and none shared is compare()'s first verdict (distinct): left out before scoring.
             if cid not in seen and (not isbns or not found.isbns or found.isbns & isbns):
                 seen[cid] = found

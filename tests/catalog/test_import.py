@@ -194,6 +194,36 @@ def test_a_record_created_between_two_batches_is_found_by_the_next_batch(school,
     assert SourceRecord.objects.get(local_id="L1").record != created[0]
 
 
+def test_a_catalog_record_withdrawn_between_two_batches_is_not_joined(school, other_school, monkeypatch):
+    """The catalog's records of a blocking key stay in the import's index from one batch to the next; one deleted
+    meanwhile (no new record, so the look-up is not repeated) sends the batch back, and the next attempt asks the
+    catalog again: the edition that would have joined it becomes a record of its own."""
+    import catalog.ingest.pipeline
+
+    header = "local_id,title,authors,publisher,year,barcode\n"
+    theirs = "T1,Bumi Manusia,Pramoedya Ananta Toer,Lentera Dipantara,2005,X1\n"
+    import_bytes(library=other_school, data=(header + theirs).encode(), filename="t.csv")
+    withdrawn = SourceRecord.objects.get(library=other_school).record_id
+    monkeypatch.setattr(catalog.ingest.pipeline, "BATCH_SIZE", 1)
+    rows = [
+        "L1,Bumi Manusia,Pramoedya Ananta Toer,Hasta Mitra,1980,B1",
+        "L2,Bumi manusia,Pramoedya Ananta Toer,Lentera Dipantara,2005,B2",
+    ]
+
+    def between_batches(done, total):
+        if done == 1:
+            Holding.objects.filter(record_id=withdrawn).delete()
+            SourceRecord.objects.filter(record_id=withdrawn).delete()
+            Record.objects.filter(pk=withdrawn).delete()
+
+    report = import_bytes(
+        library=school, data=(header + "\n".join(rows) + "\n").encode(), filename="b.csv", progress=between_batches
+    )
+    assert (report.created, report.joined, report.skipped) == (2, 0, [])
+    assert not Record.objects.filter(pk=withdrawn).exists()
+    assert Holding.objects.filter(library=school).count() == 2
+
+
 def test_a_source_added_meanwhile_sends_the_batch_the_careful_way(school, data_file, monkeypatch):
     """A library's first import does not look its sources up; if the same record ids arrived meanwhile (another
     import of that library), the batch is written again the careful way and updates them, doubling nothing."""
