@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from stdnum import isbn as stdnum_isbn
@@ -679,13 +679,21 @@ class Searcher:
         positive = [(u, q) for u, q in zip([u for u in cq.units if not u.negated], cq.unit_queries, strict=True)]
         if not positive:
             return
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT n, EXISTS (SELECT 1 FROM catalog_record r WHERE r.search_vector @@ q::tsquery)"
-                " FROM unnest(%s::int[], %s::text[]) AS u(n, q) WHERE q <> ''",
-                [list(range(len(positive))), [q for _u, q in positive]],
-            )
-            found = dict(cursor.fetchall())
+        queries = [(n, q) for n, (_u, q) in enumerate(positive) if q]
+        found = {}
+        if queries:
+            with transaction.atomic(), connection.cursor() as cursor:
+                # Through the search index: for EXISTS the planner prefers reading the catalog until a first match,
+                # and a word with none (whatever its statistics say) then read all of it (0.9-1.8 s on 1M records).
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute(
+                    " UNION ALL ".join(
+                        "SELECT %s, EXISTS (SELECT 1 FROM catalog_record r WHERE r.search_vector @@ %s::tsquery)"
+                        for _query in queries
+                    ),
+                    [value for pair in queries for value in pair],
+                )
+                found = dict(cursor.fetchall())
         result.unmatched_words = [unit.typed for n, (unit, _q) in enumerate(positive) if not found.get(n)]
         result.any_words_possible = len(positive) > 1 and not self.params.any_words and any(found.values())
 
