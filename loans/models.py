@@ -147,7 +147,11 @@ class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     request = models.ForeignKey(IllRequest, on_delete=models.CASCADE, null=True, related_name="notifications")
     kind = models.CharField(max_length=30)
+    # The message as written when the notice was made; `template` and `params` keep it as data (loans.notices),
+    # so that `text` reads in the reader's language. Notices from before they existed have only `message`.
     message = models.TextField()
+    template = models.TextField(blank=True, default="")
+    params = models.JSONField(blank=True, default=dict)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -165,4 +169,13 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.message[:60]
+        return self.text[:60]
+
+    @property
+    def text(self) -> str:
+        """The message in the active language (the reader's)."""
+        if not self.template:
+            return self.message
+        from .notices import render
+
+        return render(self.template, self.params)

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from agreements.selectors import ill_terms, information_partner_ids
 from catalog.choices import HoldingStatus
@@ -19,7 +20,7 @@ from catalog.models import Holding, Record
 from consortium import policy
 from consortium.models import ConsortiumSettings, Library
 
-from . import selectors, transitions
+from . import notices, selectors, transitions
 from .choices import FINAL, HOLDS_COPY, OUT_WITH_BORROWER, Service, State
 from .models import IllEvent, IllRequest, Notification
 
@@ -58,14 +59,17 @@ def _librarians(library_id: int):
     return get_user_model().objects.filter(memberships__library_id=library_id, memberships__role="librarian")
 
 
-def _notify(users, request: IllRequest, kind: str, message: str) -> None:
-    """In-app notice plus e-mail, after the transaction commits (no mail for a rolled-back change)."""
+def _notify(users, request: IllRequest, kind: str, template: str, **found) -> None:
+    """In-app notice plus e-mail, after the transaction commits (no mail for a rolled-back change). `template`:
+    the message's English text (gettext_noop), `found` its values: each reader reads it in their own language."""
     recipients = [user for user in users if user is not None]
+    params = notices.values(**found)
+    fields = {"template": template, "params": params, "message": notices.render(template, params)}
     for user in recipients:
         if kind in ("overdue", "due_soon"):
-            Notification.objects.get_or_create(user=user, request=request, kind=kind, defaults={"message": message})
+            Notification.objects.get_or_create(user=user, request=request, kind=kind, defaults=fields)
         else:
-            Notification.objects.create(user=user, request=request, kind=kind, message=message)
+            Notification.objects.create(user=user, request=request, kind=kind, **fields)
     emails = [user.email for user in recipients if user.email]
     if emails:
         # The e-mail names no reader and quotes nobody: a mailbox keeps what it gets beyond our retention
@@ -206,8 +210,9 @@ def ill_request_create(
             _librarians(requester.pk),
             request,
             "approve",
-            _("%(reader)s asks for %(what)s: approve or fill it locally.")
-            % {"reader": by.get_full_name() or by.username, "what": request},
+            gettext_noop("%(reader)s asks for %(what)s: approve or fill it locally."),
+            reader=by.get_full_name() or by.username,
+            what=request,
         )
     else:
         _route(request, by)
@@ -231,7 +236,9 @@ def _route(request: IllRequest, by, *, start: bool = True) -> IllRequest:
                     _librarians(library_id),
                     request,
                     "question",
-                    _("New question from %(library)s: %(what)s") % {"library": request.requester.name, "what": request},
+                    gettext_noop("New question from %(library)s: %(what)s"),
+                    library=request.requester.name,
+                    what=request,
                 )
             return request
         request.unfilled_reason = _("No member library shares an information-services agreement with yours.")
@@ -256,8 +263,9 @@ def _route(request: IllRequest, by, *, start: bool = True) -> IllRequest:
                 _librarians(lender_id),
                 request,
                 "incoming",
-                _("New interlibrary-loan request from %(library)s: %(what)s")
-                % {"library": request.requester.name, "what": request},
+                gettext_noop("New interlibrary-loan request from %(library)s: %(what)s"),
+                library=request.requester.name,
+                what=request,
             )
             return request
         request.rota_position += 1
@@ -270,7 +278,9 @@ def _route(request: IllRequest, by, *, start: bool = True) -> IllRequest:
         _librarians(request.requester_id),
         request,
         "unfilled",
-        _("Request %(what)s could not be filled: %(reason)s") % {"what": request, "reason": request.unfilled_reason},
+        gettext_noop("Request %(what)s could not be filled: %(reason)s"),
+        what=request,
+        reason=request.unfilled_reason,
     )
     return request
 
@@ -302,7 +312,8 @@ def ill_request_fill_locally(*, request: IllRequest, by, note: str = "") -> IllR
         [request.reader],
         request,
         "filled_locally",
-        _("Your request %(what)s is ready at your own library.") % {"what": request},
+        gettext_noop("Your request %(what)s is ready at your own library."),
+        what=request,
     )
     return request
 
@@ -352,7 +363,9 @@ def ill_request_will_supply(*, request: IllRequest, by, holding: Holding | None 
         _librarians(request.requester_id),
         request,
         "will_supply",
-        _("%(library)s will supply %(what)s.") % {"library": request.lender.name, "what": request},
+        gettext_noop("%(library)s will supply %(what)s."),
+        library=request.lender.name,
+        what=request,
     )
     return request
 
@@ -370,7 +383,9 @@ def ill_request_set_condition(*, request: IllRequest, by, condition: str = "") -
         _librarians(request.requester_id),
         request,
         "conditional",
-        _("%(library)s sets a condition: %(condition)s") % {"library": request.lender.name, "condition": condition},
+        gettext_noop("%(library)s sets a condition: %(condition)s"),
+        library=request.lender.name,
+        condition=condition,
     )
     return request
 
@@ -388,7 +403,8 @@ def ill_request_answer_condition(*, request: IllRequest, by, accept: bool, note:
             _librarians(request.lender_id),
             request,
             "condition_accepted",
-            _("%(library)s accepts your condition.") % {"library": request.requester.name},
+            gettext_noop("%(library)s accepts your condition."),
+            library=request.requester.name,
         )
         return request
     _event(request, "refuse_condition", State.CONDITIONAL, by, note, request.requester_id)
@@ -440,8 +456,10 @@ def ill_request_ship(*, request: IllRequest, by, due_on: date | None = None, not
         _librarians(request.requester_id),
         request,
         "shipped",
-        _("%(library)s shipped %(what)s, due %(due)s.")
-        % {"library": request.lender.name, "what": request, "due": due_on},
+        gettext_noop("%(library)s shipped %(what)s, due %(due)s."),
+        library=request.lender.name,
+        what=request,
+        due=due_on,
     )
     return request
 
@@ -459,7 +477,7 @@ def _requester_step(request, by, *, to_state, action, note="", reader_message=No
     request.save()
     _event(request, action, from_state, by, note, request.requester_id)
     if reader_message:
-        _notify([request.reader], request, action, reader_message % {"what": request})
+        _notify([request.reader], request, action, reader_message, what=request)
     return request
 
 
@@ -472,7 +490,7 @@ def ill_request_receive(*, request: IllRequest, by, note: str = "") -> IllReques
         action="receive",
         note=note,
         received_at=timezone.now(),
-        reader_message=_("%(what)s is ready for pick-up at your school library."),
+        reader_message=gettext_noop("%(what)s is ready for pick-up at your school library."),
     )
 
 
@@ -505,7 +523,9 @@ def ill_request_ship_back(*, request: IllRequest, by, note: str = "") -> IllRequ
         _librarians(request.lender_id),
         request,
         "shipped_back",
-        _("%(library)s shipped %(what)s back.") % {"library": request.requester.name, "what": request},
+        gettext_noop("%(library)s shipped %(what)s back."),
+        library=request.requester.name,
+        what=request,
     )
     return request
 
@@ -540,7 +560,8 @@ def ill_request_cancel(*, request: IllRequest, by, note: str = "") -> IllRequest
             _librarians(request.lender_id),
             request,
             "cancelled",
-            _("Request %(what)s was cancelled.") % {"what": request},
+            gettext_noop("Request %(what)s was cancelled."),
+            what=request,
         )
     return request
 
@@ -575,7 +596,9 @@ def ill_request_ask_renewal(*, request: IllRequest, by, note: str = "") -> IllRe
         _librarians(request.lender_id),
         request,
         "renewal",
-        _("%(library)s asks to renew %(what)s.") % {"library": request.requester.name, "what": request},
+        gettext_noop("%(library)s asks to renew %(what)s."),
+        library=request.requester.name,
+        what=request,
     )
     return request
 
@@ -609,8 +632,10 @@ def ill_request_recall(*, request: IllRequest, by, note: str = "") -> IllRequest
         [*_librarians(request.requester_id), request.reader],
         request,
         "recall",
-        _("%(library)s recalls %(what)s: please return it by %(due)s.")
-        % {"library": request.lender.name, "what": request, "due": request.due_on},
+        gettext_noop("%(library)s recalls %(what)s: please return it by %(due)s."),
+        library=request.lender.name,
+        what=request,
+        due=request.due_on,
     )
     return request
 
@@ -623,12 +648,13 @@ def mark_overdue(*, today: date | None = None) -> int:
     for request in late.select_related("requester", "lender"):
         with transaction.atomic():
             IllRequest.objects.filter(pk=request.pk).update(is_overdue=True)
-            message = _("%(what)s was due on %(due)s.") % {"what": request, "due": request.due_on}
             _notify(
                 [request.reader, *_librarians(request.requester_id), *_librarians(request.lender_id)],
                 request,
                 "overdue",
-                message,
+                gettext_noop("%(what)s was due on %(due)s."),
+                what=request,
+                due=request.due_on,
             )
             changed += 1
     soon = IllRequest.objects.filter(state=State.ON_LOAN, due_on=today + timedelta(days=2))
@@ -637,7 +663,9 @@ def mark_overdue(*, today: date | None = None) -> int:
             [request.reader],
             request,
             "due_soon",
-            _("%(what)s is due on %(due)s.") % {"what": request, "due": request.due_on},
+            gettext_noop("%(what)s is due on %(due)s."),
+            what=request,
+            due=request.due_on,
         )
     return changed
 
@@ -687,7 +715,8 @@ def ill_request_deliver(*, request: IllRequest, by, attachment=None, answer: str
         [request.reader, *_librarians(request.requester_id)],
         request,
         "delivered",
-        _("%(what)s has been delivered.") % {"what": request},
+        gettext_noop("%(what)s has been delivered."),
+        what=request,
     )
     return request
 
@@ -775,7 +804,12 @@ def ill_request_message(*, request: IllRequest, by, note: str = "") -> IllReques
     _event(request, "message", request.state, by, note, library_id)
     for other in sides - {library_id}:
         _notify(
-            _librarians(other), request, "message", _("Message on %(what)s: %(note)s") % {"what": request, "note": note}
+            _librarians(other),
+            request,
+            "message",
+            gettext_noop("Message on %(what)s: %(note)s"),
+            what=request,
+            note=note,
         )
     return request
 

@@ -14,6 +14,7 @@ from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from catalog.models import Record
 from consortium import policy
@@ -167,8 +168,10 @@ def booking_create(
         notify(
             librarians_of(facility.library_id),
             "booking",
-            _("%(library)s asks to use %(facility)s on %(when)s: approve or decline.")
-            % {"library": library.name, "facility": facility.name, "when": _when(booking)},
+            gettext_noop("%(library)s asks to use %(facility)s on %(when)s: approve or decline."),
+            library=library.name,
+            facility=facility.name,
+            when=_when(booking),
         )
         return booking
     raise ValidationError(_(BOOKING_TAKEN))
@@ -182,11 +185,11 @@ def _lock_booking(booking: Booking) -> Booking:
     return Booking.objects.select_for_update().select_related("facility", "library").get(pk=booking.pk)
 
 
-def _tell_booker(booking: Booking, message: str, kind: str) -> None:
+def _tell_booker(booking: Booking, kind: str, template: str, **found) -> None:
     users = list(librarians_of(booking.library_id))
     if booking.booked_by_id:
         users.append(booking.booked_by)
-    notify(users, kind, message)
+    notify(users, kind, template, **found)
 
 
 @transaction.atomic
@@ -201,9 +204,10 @@ def booking_approve(*, booking: Booking, by, note: str = "") -> Booking:
     booking.save()
     _tell_booker(
         booking,
-        _("Your booking of %(facility)s on %(when)s is approved.")
-        % {"facility": booking.facility.name, "when": _when(booking)},
         "booking_approved",
+        gettext_noop("Your booking of %(facility)s on %(when)s is approved."),
+        facility=booking.facility.name,
+        when=_when(booking),
     )
     return booking
 
@@ -220,9 +224,11 @@ def booking_decline(*, booking: Booking, by, note: str = "") -> Booking:
     booking.save()
     _tell_booker(
         booking,
-        _("Your booking of %(facility)s on %(when)s was declined. %(note)s")
-        % {"facility": booking.facility.name, "when": _when(booking), "note": note},
         "booking_declined",
+        gettext_noop("Your booking of %(facility)s on %(when)s was declined. %(note)s"),
+        facility=booking.facility.name,
+        when=_when(booking),
+        note=note,
     )
     return booking
 
@@ -242,8 +248,9 @@ def booking_cancel(*, booking: Booking, by, note: str = "") -> Booking:
     notify(
         list(librarians_of(booking.facility.library_id)) + list(librarians_of(booking.library_id)),
         "booking_cancelled",
-        _("The booking of %(facility)s on %(when)s was cancelled.")
-        % {"facility": booking.facility.name, "when": _when(booking)},
+        gettext_noop("The booking of %(facility)s on %(when)s was cancelled."),
+        facility=booking.facility.name,
+        when=_when(booking),
     )
     return booking
 
@@ -287,8 +294,9 @@ def event_register(*, event: Event, by) -> Registration:
     notify(
         [by],
         "event",
-        _("You are registered for %(event)s on %(when)s.")
-        % {"event": event.title, "when": timezone.localtime(event.starts_at).strftime("%d-%m-%Y %H:%M")},
+        gettext_noop("You are registered for %(event)s on %(when)s."),
+        event=event.title,
+        when=event.starts_at,
     )
     return registration
 
@@ -327,7 +335,8 @@ def event_record_attendance(*, event: Event, by, attended_user_ids, minutes: str
         notify(
             [r.user for r in event.registrations.select_related("user")],
             "event_minutes",
-            _("The minutes of %(event)s are available.") % {"event": event.title},
+            gettext_noop("The minutes of %(event)s are available."),
+            event=event.title,
         )
     return event
 
@@ -474,8 +483,9 @@ def question_ask(*, by, title: str, area: str, body: str = "") -> Question:
     notify(
         experts,
         "question",
-        _("A colleague asks about %(area)s: %(title)s")
-        % {"area": question.get_area_display(), "title": question.title},
+        gettext_noop("A colleague asks about %(area)s: %(title)s"),
+        area=question.get_area_display(),
+        title=question.title,
     )
     return question
 
@@ -494,7 +504,9 @@ def answer_post(*, question: Question, by, body: str) -> Answer:
         notify(
             [question.asked_by],
             "answer",
-            _("%(who)s answered your question: %(title)s") % {"who": _who(by), "title": question.title},
+            gettext_noop("%(who)s answered your question: %(title)s"),
+            who=_who(by),
+            title=question.title,
         )
     return answer
 
@@ -517,7 +529,9 @@ def task_assign(*, by, agreement, area: str, task: str, assignee, due_on: date |
     notify(
         [assignee],
         "task",
-        _("You were asked to do this for agreement %(number)s: %(task)s") % {"number": agreement.number, "task": task},
+        gettext_noop("You were asked to do this for agreement %(number)s: %(task)s"),
+        number=agreement.number,
+        task=task,
     )
     return assignment
 

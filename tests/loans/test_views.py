@@ -208,3 +208,43 @@ def test_request_page_tells_its_history_in_words_and_links_the_title_to_the_reco
     assert f"{request.requester.name} mengirim kembali bukunya" in page
     assert "Pembaca mengembalikan bukunya ke" in page
     assert "ship_back" not in page and "will_supply" not in page and "reader_return" not in page
+
+
+def test_a_notice_reads_in_the_readers_language_whatever_the_language_it_was_made_in(
+    client, reader, librarian, lender_a_librarian, lender_b_librarian, book
+):
+    """Notices are kept as their English text and values (loans.notices): a lender working in English ships, and
+    the requesting school's librarian reads the notice in Indonesian, the due date as Indonesian writes it; the
+    same notice read in English says it in English."""
+    from django.conf import settings
+
+    from loans.models import Notification
+
+    request = shipped_request(client, reader, librarian, lender_a_librarian, lender_b_librarian, book)
+    due = timezone.localdate() + timedelta(days=21)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the lender picked English with the language switch
+    client.post(reverse("loans:request_transition", args=[request.pk, "ship"]), {"due_on": due.isoformat()})
+    notice = Notification.objects.get(user=librarian, kind="shipped")
+    assert notice.params["due"] == {"date": due.isoformat()}
+    assert " due " in notice.message  # as its maker read it
+    client.force_login(librarian)
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    with translation.override("id"):
+        indonesian_date = date_format(due, "j F Y")
+    page = client.get(reverse("loans:notification_list")).content.decode()
+    assert f"mengirim #{request.pk} Bumi Manusia, jatuh tempo {indonesian_date}." in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        english_date = date_format(due, "j F Y")
+    page = client.get(reverse("loans:notification_list")).content.decode()
+    assert f"shipped #{request.pk} Bumi Manusia, due {english_date}." in page
+
+
+def test_notices_from_before_they_were_data_still_read(client, librarian):
+    from loans.models import Notification
+
+    Notification.objects.create(user=librarian, kind="message", message="Pesan lama")
+    Notification.objects.create(user=librarian, kind="message", message="x", template="%(who)s wrote", params={})
+    client.force_login(librarian)
+    page = client.get(reverse("loans:notification_list")).content.decode()
+    assert "Pesan lama" in page and "%(who)s wrote" in page  # a template missing a value is shown as it is
