@@ -1,13 +1,21 @@
-"""What other apps ask of agreements. The interlibrary-loan app calls `ill_terms` before routing a request."""
+"""What other apps ask of agreements (the interlibrary-loan app calls `ill_terms` before routing a request), and
+the readable comparison of two versions."""
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from consortium.models import ConsortiumSettings, Library
 
@@ -107,3 +115,160 @@ def information_partner_ids(library_ids, on: date | None = None) -> set[int]:
         role__in=[PartyRole.PARTY, PartyRole.COORDINATOR],
     ).values_list("library_id", flat=True)
     return set(partners) - library_ids
+
+
+# --- Comparing two versions -------------------------------------------------------------------------------------
+
+MONEY_FIELDS = {"fee_per_loan", "fee_per_page", "yearly_contribution"}
+DATE_FIELDS = {"start_on", "end_on"}
+# Long texts are compared word by word; short ones (number, title, who pays shipping) read best as old -> new.
+TEXT_FIELDS = {
+    "objectives",
+    "scope_collections",
+    "scope_material_types",
+    "scope_services",
+    "scope_people",
+    "relationship",
+    "renewal",
+    "cost_sharing",
+    "lost_item_compensation",
+    "methods_equipment",
+    "technology",
+}
+EMPTY = "—"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a list (a party, a duty, a form of cooperation): kept, added or removed."""
+
+    text: str
+    status: str  # "same", "added" or "removed"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed field of an agreement, ready to read: `before`/`after` for single values, `lines` for lists,
+    `diff` (safe HTML with <ins>/<del>) for long texts."""
+
+    field: str
+    label: str
+    before: str = ""
+    after: str = ""
+    lines: tuple[Line, ...] = ()
+    diff: str = ""
+
+
+def format_money(value) -> str:
+    """'Rp 1.500.000' in Indonesian, 'Rp 1,500,000' in English (the active language's separators)."""
+    return f"Rp {number_format(Decimal(str(value)), decimal_pos=0, use_l10n=True, force_grouping=True)}"
+
+
+def _format_value(name: str, value) -> str:
+    if value is None or value == "":
+        return EMPTY
+    if name in MONEY_FIELDS:
+        return format_money(value)
+    if name in DATE_FIELDS:
+        return date_format(date.fromisoformat(value), "j F Y")
+    if isinstance(value, int):
+        return number_format(value, use_l10n=True, force_grouping=True)
+    return str(value)
+
+
+def _choice_label(choices, value: str) -> str:
+    # A value no longer among the choices is still shown, as stored.
+    return str(choices(value).label) if value in choices.values else value
+
+
+def _party_line(party: dict) -> str:
+    from .choices import PartyRole
+
+    text = f"{party['name']} — {_choice_label(PartyRole, party.get('role', ''))}"
+    if party.get("representative"):
+        text += f", {_('represented by')} {party['representative']}"
+        if party.get("position"):
+            text += f" ({party['position']})"
+    return text
+
+
+def _duty_line(duty: dict) -> str:
+    from .choices import Form
+
+    return f"{duty['party']}: {duty['task']} ({_choice_label(Form, duty.get('form', ''))})"
+
+
+def _line_diff(before: list[str], after: list[str]) -> tuple[Line, ...]:
+    """Both lists in the newer order, removed lines where they stood; unchanged lines stay for context."""
+    lines = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            lines += [Line(text, "same") for text in after[b1:b2]]
+            continue
+        lines += [Line(text, "removed") for text in before[a1:a2]]
+        lines += [Line(text, "added") for text in after[b1:b2]]
+    return tuple(lines)
+
+
+def _word_diff(before: str, after: str) -> str:
+    """The newer text with deleted words in <del> and inserted ones in <ins>; everything escaped."""
+    # Whitespace is kept as its own token so line breaks survive and the text reads as written.
+    old, new = re.split(r"(\s+)", before or ""), re.split(r"(\s+)", after or "")
+    parts = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        removed, added = "".join(old[a1:a2]), "".join(new[b1:b2])
+        if op == "equal":
+            parts.append(escape(added))
+            continue
+        if removed.strip():
+            parts.append(f"<del>{escape(removed)}</del>")
+        if added.strip():
+            parts.append(f"<ins>{escape(added)}</ins>")
+        elif added:
+            parts.append(escape(added))  # the whitespace between kept words
+    return mark_safe("".join(parts))
+
+
+def version_changes(old: dict, new: dict) -> list[Change]:
+    """What changed between two version snapshots, in the order of the agreement's form, for people to read.
+
+    Pure: reads only the two snapshots and the active language, so it is tested without a database.
+    """
+    from .choices import Form
+    from .models import CONTENT_FIELDS, Agreement
+
+    changes = []
+    for name in CONTENT_FIELDS:
+        before, after = old.get(name), new.get(name)
+        if before == after or (before in (None, "", []) and after in (None, "", [])):
+            continue
+        label = capfirst(str(Agreement._meta.get_field(name).verbose_name))
+        if name == "forms":
+            lines = _line_diff(
+                [_choice_label(Form, f) for f in before or []], [_choice_label(Form, f) for f in after or []]
+            )
+            changes.append(Change(field=name, label=label, lines=lines))
+        elif name in TEXT_FIELDS:
+            changes.append(
+                Change(
+                    field=name,
+                    label=label,
+                    before=_format_value(name, before),
+                    after=_format_value(name, after),
+                    diff=_word_diff(before, after),
+                )
+            )
+        else:
+            changes.append(
+                Change(field=name, label=label, before=_format_value(name, before), after=_format_value(name, after))
+            )
+    for name, label, line in (
+        ("parties", _("Parties"), _party_line),
+        ("responsibilities", _("Division of work"), _duty_line),
+    ):
+        lines = _line_diff([line(item) for item in old.get(name) or []], [line(item) for item in new.get(name) or []])
+        if any(item.status != "same" for item in lines):
+            changes.append(Change(field=name, label=str(label), lines=lines))
+    return changes

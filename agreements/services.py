@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -16,6 +15,7 @@ from consortium import policy
 
 from .choices import Form, PartyRole, Status
 from .models import CONTENT_FIELDS, Agreement, AgreementVersion, Comment, Party, Reminder, Responsibility, Signature
+from .selectors import version_changes
 
 EDITABLE = [Status.DRAFT, Status.REVIEW]
 REMINDER_DAYS = (60, 30, 7)
@@ -115,21 +115,6 @@ def division_warnings(agreement: Agreement) -> list[str]:
         if form not in covered:
             warnings.append(_("Nobody is responsible for %(form)s.") % {"form": Form(form).label})
     return warnings
-
-
-def compare(old: dict, new: dict) -> list[dict]:
-    """Field by field: what changed between two snapshots (texts as a line diff)."""
-    changes = []
-    for name in [*CONTENT_FIELDS, "parties", "responsibilities"]:
-        before, after = old.get(name), new.get(name)
-        if before == after:
-            continue
-        if isinstance(before, str) and isinstance(after, str) and ("\n" in before + after or len(before + after) > 80):
-            diff = list(difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=1))[2:]
-        else:
-            diff = [f"- {before}", f"+ {after}"]
-        changes.append({"field": name, "before": before, "after": after, "diff": diff})
-    return changes
 
 
 def _ensure_coordinator(by) -> None:
@@ -259,8 +244,8 @@ def agreement_sign(*, agreement: Agreement, party: Party, by, read_version: int,
     if read_version != agreement.version:
         old = AgreementVersion.objects.filter(agreement=agreement, number=read_version).first()
         new = AgreementVersion.objects.get(agreement=agreement, number=agreement.version)
-        changes = compare(old.snapshot if old else {}, new.snapshot)
-        fields = ", ".join(change["field"] for change in changes) or "?"
+        changes = version_changes(old.snapshot if old else {}, new.snapshot)
+        fields = ", ".join(change.label for change in changes) or "?"
         raise ValidationError(
             _(
                 "The agreement changed since you read it (version %(read)s, now %(now)s; changed: "

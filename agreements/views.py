@@ -11,7 +11,7 @@ from django.views import View
 from consortium import policy
 from consortium.models import Library
 
-from . import document, services
+from . import document, selectors, services
 from .choices import Form, Status
 from .forms import TEMPLATES, AgreementForm, PartyFormSet, ResponsibilityFormSet, SignForm
 from .models import CONTENT_FIELDS, Agreement, AgreementVersion, Party
@@ -258,7 +258,7 @@ class AgreementCompareView(LoginRequiredMixin, View):
             a = b = None
         old = AgreementVersion.objects.filter(agreement=agreement, number=a).first()
         new = AgreementVersion.objects.filter(agreement=agreement, number=b).first()
-        changes = services.compare(old.snapshot, new.snapshot) if old and new else None
+        changes = selectors.version_changes(old.snapshot, new.snapshot) if old and new else None
         return render(
             request,
             self.template_name,

@@ -1,6 +1,8 @@
 import io
+from datetime import date
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from agreements import services
@@ -187,3 +189,61 @@ def test_pdf_cache_sits_behind_visibility(client, coordinator, librarian, active
     assert client.get(reverse("agreements:agreement_pdf", args=[active.pk])).status_code == 200
     client.force_login(librarian)
     assert client.get(reverse("agreements:agreement_pdf", args=[active.pk])).status_code == 404
+
+
+@pytest.fixture
+def two_versions(coordinator, school, other_school):
+    agreement = services.agreement_save(
+        by=coordinator,
+        number="PKS/CMP",
+        title="Pinjam antarperpustakaan",
+        forms=["ill"],
+        start_on=date(2026, 12, 16),
+        fee_per_loan=1500000,
+        objectives="Berbagi koleksi sekolah.",
+        parties=[{"library": school, "representative": "Rosmawati"}],
+        responsibilities=[],
+    )
+    return services.agreement_save(
+        by=coordinator,
+        agreement=agreement,
+        start_on=date(2027, 1, 2),
+        fee_per_loan=2500000,
+        objectives="Berbagi koleksi <dan> buku sekolah.",
+        parties=[
+            {"id": agreement.parties.get().pk, "library": school, "representative": "Rosmawati"},
+            {"library": other_school},
+        ],
+    )
+
+
+def test_comparison_reads_in_indonesian(client, coordinator, two_versions):
+    client.force_login(coordinator)
+    response = client.get(reverse("agreements:agreement_compare", args=[two_versions.pk]), HTTP_ACCEPT_LANGUAGE="id")
+    for text in (
+        "Biaya per pinjaman (Rp)",
+        "Rp 1.500.000",
+        "Rp 2.500.000",
+        "16 Desember 2026",
+        "2 Januari 2027",
+        "Ditambahkan:",
+        "SMP Negeri 7 Medan — Pihak",
+        "<ins>&lt;dan&gt; buku </ins>",
+    ):
+        assert text in response.content.decode(), text
+    assert "fee_per_loan" not in response.content.decode().replace('data-field="fee_per_loan"', "")
+    assert "Judul" not in response.content.decode()  # unchanged: not shown
+
+
+def test_comparison_reads_in_english(client, coordinator, two_versions):
+    client.force_login(coordinator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("agreements:agreement_compare", args=[two_versions.pk])).content.decode()
+    for text in ("Fee per loan (Rp)", "Rp 1,500,000", "16 December 2026", "Added:", "SMP Negeri 7 Medan — Party"):
+        assert text in page, text
+
+
+def test_comparing_a_version_with_itself_says_no_changes(client, coordinator, two_versions):
+    client.force_login(coordinator)
+    url = reverse("agreements:agreement_compare", args=[two_versions.pk]) + "?a=2&b=2"
+    assert "Tidak ada perubahan." in client.get(url, HTTP_ACCEPT_LANGUAGE="id").content.decode()

@@ -56,3 +56,45 @@ def test_draft_sign_and_download(page):
     assert "SMA Negeri 1 Medan" in text and "SMP Negeri 7 Medan" in text
     assert "Pasal 1" in text and "Pembagian tugas" in text
     assert text.count("Ditandatangani secara elektronik") == 2
+
+
+def test_version_comparison_reads_like_a_document(page):
+    from datetime import date
+
+    from agreements import services
+
+    school = LibraryFactory(code="SMAN1MDN", name="SMA Negeri 1 Medan")
+    other = LibraryFactory(code="SMPN7MDN", name="SMP Negeri 7 Medan")
+    coordinator = make_coordinator(username="koordinator")
+    agreement = services.agreement_save(
+        by=coordinator,
+        number="PKS/UJI/002",
+        title="Pinjam antarperpustakaan",
+        forms=["ill"],
+        start_on=date(2026, 12, 16),
+        fee_per_loan=1500000,
+        objectives="Berbagi koleksi sekolah.",
+        parties=[{"library": school, "representative": "Rosmawati"}],
+        responsibilities=[],
+    )
+    services.agreement_save(
+        by=coordinator,
+        agreement=agreement,
+        fee_per_loan=2000000,
+        objectives="Berbagi koleksi dan buku sekolah.",
+        parties=[
+            {"id": agreement.parties.get().pk, "library": school, "representative": "Rosmawati"},
+            {"library": other},
+        ],
+    )
+
+    login(page, "koordinator")
+    page.goto(agreement.get_absolute_url())
+    page.get_by_role("link", name="Bandingkan versi").click()
+    fee = page.locator("[data-field=fee_per_loan]")
+    expect(fee.get_by_role("heading")).to_have_text("Biaya per pinjaman (Rp)")
+    expect(fee.locator("del")).to_have_text("Rp 1.500.000")
+    expect(fee.locator("ins")).to_have_text("Rp 2.000.000")
+    expect(page.locator("[data-field=objectives] ins")).to_have_text("dan buku ")
+    expect(page.locator("[data-field=parties] li.line-added")).to_have_text("Ditambahkan: SMP Negeri 7 Medan — Pihak")
+    expect(page.locator("[data-field=start_on]")).to_have_count(0)  # unchanged, not shown
