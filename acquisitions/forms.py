@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalog.models import Holding
 from consortium.models import Library
@@ -237,7 +238,7 @@ class ResponsibilityForm(forms.Form):
 
 
 class CurriculumSubjectForm(forms.Form):
-    name = forms.CharField(label=_("Subject"), max_length=120)
+    name = forms.CharField(label=pgettext_lazy("school subject", "Subject"), max_length=120)
     level = forms.ChoiceField(label=_("School level"), choices=[])
     ddc_prefix = forms.CharField(label=_("DDC prefix"), max_length=12, help_text=_("E.g. 510 for mathematics."))
 

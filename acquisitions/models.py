@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agreements.models import Agreement
 from catalog.models import Holding, Record
@@ -254,7 +255,7 @@ class BuyingRound(models.Model):
     agreement = models.ForeignKey(
         Agreement, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("agreement")
     )
-    starts_on = models.DateField(_("starts on"))
+    starts_on = models.DateField(pgettext_lazy("start of a buying round", "starts on"))
     ends_on = models.DateField(_("ends on"))
     shared_budget = models.DecimalField(_("shared budget (Rp)"), default=0, validators=[MinValueValidator(0)], **MONEY)
     status = models.CharField(_("status"), max_length=8, choices=RoundStatus.choices, default=RoundStatus.OPEN)

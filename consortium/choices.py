@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SchoolLevel(models.TextChoices):
@@ -22,9 +23,9 @@ class Service(models.TextChoices):
 
 class MembershipStatus(models.TextChoices):
     APPLICANT = "applicant", _("Applicant")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("membership status", "Active")
     SUSPENDED = "suspended", _("Suspended")
-    LEFT = "left", _("Left")
+    LEFT = "left", pgettext_lazy("membership status", "Left")
 
 
 class Role(models.TextChoices):

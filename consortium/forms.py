@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import ApiScope, Service
 from .models import Library
@@ -52,7 +53,9 @@ class LibraryForm(forms.ModelForm):
 
 class ApiKeyForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100, help_text=_("What uses this key, e.g. 'SLiMS sync'."))
-    scope = forms.ChoiceField(label=_("Scope"), choices=ApiScope.choices, initial=ApiScope.READ)
+    scope = forms.ChoiceField(
+        label=pgettext_lazy("what an API key may do", "Scope"), choices=ApiScope.choices, initial=ApiScope.READ
+    )
 
 
 class PersonForm(forms.Form):

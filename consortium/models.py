@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import ApiScope, MembershipStatus, Role, SchoolLevel, Service, StaffRole
 from .querysets import ApiKeyQuerySet, LibraryQuerySet
@@ -153,7 +154,9 @@ class ApiKey(models.Model):
     name = models.CharField(_("name"), max_length=100, help_text=_("What uses this key, e.g. 'SLiMS sync'."))
     prefix = models.CharField(max_length=PREFIX_LENGTH, unique=True, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    scope = models.CharField(_("scope"), max_length=12, choices=ApiScope.choices, default=ApiScope.READ)
+    scope = models.CharField(
+        pgettext_lazy("what an API key may do", "scope"), max_length=12, choices=ApiScope.choices, default=ApiScope.READ
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)

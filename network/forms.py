@@ -7,6 +7,7 @@ from datetime import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import Expertise, GuidelineCategory, Level
 from .models import Event, Facility, Partner, ReadingList, Subscription
@@ -184,7 +185,7 @@ class TaskForm(forms.Form):
     area = forms.ChoiceField(label=_("Area"), choices=Expertise.choices)
     task = forms.CharField(label=_("Task"), max_length=300)
     assignee = forms.ModelChoiceField(label=_("Who does it"), queryset=None)
-    due_on = forms.DateField(label=_("Due"), required=False, widget=DATE)
+    due_on = forms.DateField(label=pgettext_lazy("deadline of a task", "Due"), required=False, widget=DATE)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -45,3 +45,17 @@ def test_indonesian_plurals_have_the_one_form_the_header_declares(po_path):
     assert "nplurals=1" in po.metadata.get("Plural-Forms", "")
     extra = [entry.msgid for entry in po if entry.msgid_plural and len(entry.msgstr_plural) != 1]
     assert not extra, f"{po_path}: {extra}"
+
+
+def test_a_text_without_context_has_one_indonesian_translation_in_every_catalog():
+    """Django merges every app's catalog: a msgid translated two ways ("Active": "Berlaku" for an agreement, "Aktif"
+    for a member) shows one of them everywhere. Words whose translation depends on where they stand get a context
+    (pgettext, `{% translate "..." context "..." %}`); the others read the same wherever they stand."""
+    translations: dict[tuple[str | None, str], dict[str, str]] = {}
+    for po_path in CATALOGS:
+        for entry in polib.pofile(str(po_path)).translated_entries():
+            if not entry.msgid_plural:
+                key = (entry.msgctxt, entry.msgid)
+                translations.setdefault(key, {})[str(po_path.relative_to(ROOT))] = entry.msgstr
+    clashes = {key[1]: found for key, found in translations.items() if len(set(found.values())) > 1}
+    assert not clashes, clashes

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from consortium.models import Library
 
@@ -234,7 +235,7 @@ class TaskAssignment(models.Model):
     task = models.CharField(_("task"), max_length=300)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     library = models.ForeignKey(Library, on_delete=models.PROTECT, related_name="+")
-    due_on = models.DateField(_("due"), null=True, blank=True)
+    due_on = models.DateField(pgettext_lazy("deadline of a task", "due"), null=True, blank=True)
     done = models.BooleanField(_("done"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 

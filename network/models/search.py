@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalog.models import Record
 from consortium.models import Library
@@ -28,7 +29,10 @@ class Subscription(models.Model):
     holdings_from = models.PositiveSmallIntegerField(_("kept from (year)"))
     holdings_to = models.PositiveSmallIntegerField(_("kept until (year)"), null=True, blank=True)
     holdings_note = models.CharField(
-        _("holdings"), max_length=300, blank=True, help_text=_("e.g. vol. 12 no. 1 – ; missing 2020 no. 4–6")
+        pgettext_lazy("a serial's holdings statement", "holdings"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. vol. 12 no. 1 – ; missing 2020 no. 4–6"),
     )
     active = models.BooleanField(_("still subscribed"), default=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -26,7 +26,7 @@ def test_directory_filter_and_language_switch(phone_page, libraries):
     expect(page.locator(".library-card")).to_have_count(3)
 
     page.get_by_label("SMP/MTs").check()
-    page.get_by_role("button", name="Terapkan saringan").click()
+    page.get_by_role("button", name="Terapkan filter").click()
     expect(page).to_have_url(re.compile(r"level=smp"))
     expect(page.locator(".library-card")).to_have_count(1)
     expect(page.locator(".library-card h3")).to_have_text("SMP Negeri 7 Medan")
