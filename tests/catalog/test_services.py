@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from catalog import services
 from catalog.ingest import import_bytes
 from catalog.models import CatalogAudit, Holding, MatchReview, Record, SourceRecord
+from tests.factories import BENTANG, GRAMEDIA, edition_marc
 
 pytestmark = pytest.mark.django_db
 
@@ -113,31 +114,6 @@ def test_duplicate_barcode_on_create_is_a_validation_error(school, librarian):
     import_bytes(library=school, data=b"title,barcode\nBuku,B1\n", filename="a.csv")
     with pytest.raises(ValidationError):
         services.holding_create(record=Record.objects.get(), library=school, by=librarian, barcode="B1")
-
-
-def edition_marc(local_id: str, *, isbn: str, publisher: str, year: str, barcode: str) -> bytes:
-    """One school's MARC 21 record of an edition of Laskar Pelangi."""
-    import pymarc
-
-    record = pymarc.Record(force_utf8=True)
-    record.leader = pymarc.Leader("00000nam a2200000 a 4500")
-    record.add_field(pymarc.Field(tag="001", data=local_id))
-    record.add_field(pymarc.Field(tag="020", indicators=[" ", " "], subfields=[pymarc.Subfield("a", isbn)]))
-    record.add_field(pymarc.Field(tag="100", indicators=["1", " "], subfields=[pymarc.Subfield("a", "Hirata, Andrea")]))
-    record.add_field(pymarc.Field(tag="245", indicators=["1", "0"], subfields=[pymarc.Subfield("a", "Laskar pelangi")]))
-    record.add_field(
-        pymarc.Field(
-            tag="264",
-            indicators=[" ", "1"],
-            subfields=[pymarc.Subfield("a", "Jakarta"), pymarc.Subfield("b", publisher), pymarc.Subfield("c", year)],
-        )
-    )
-    record.add_field(pymarc.Field(tag="852", indicators=[" ", " "], subfields=[pymarc.Subfield("p", barcode)]))
-    return record.as_marc()
-
-
-BENTANG = edition_marc("A-7", isbn="9789793062792", publisher="Bentang Pustaka", year="2005", barcode="A100")
-GRAMEDIA = edition_marc("B-9", isbn="9786020331607", publisher="Gramedia", year="2020", barcode="B200")
 
 
 @pytest.fixture
