@@ -93,5 +93,7 @@ def check_upload(upload):
     return upload
 
 
-class MergeForm(forms.Form):
-    other = forms.IntegerField(label=_("Number of the record to merge into this one"), min_value=1)
+class RecordPickForm(forms.Form):
+    """The search that finds the record to merge with (the catalog's own search)."""
+
+    q = forms.CharField(label=_("Find the record to merge with"), max_length=300)

@@ -11,6 +11,8 @@ from consortium import policy
 from consortium.models import Library
 
 from .choices import HoldingStatus, ReviewStatus, TombstoneReason
+from .ingest import read_source
+from .ingest.bibdata import RECORD_COLUMNS
 from .models import CatalogAudit, DistinctPair, Holding, MatchReview, Record, RecordTombstone, SourceRecord
 
 STALE_VERSION = _("Someone else changed this copy since you opened it. Reload the page to see their change.")
@@ -24,6 +26,8 @@ HOLDING_FIELDS = (
     "acquisition",
     "date_added",
 )
+# What the audit keeps of a merged record: enough to bring it back when its sources cannot be read again.
+SNAPSHOT_FIELDS = (*RECORD_COLUMNS, "match_key")
 
 
 def _audit(action: str, *, by, record_ids: list[int], **details) -> None:
@@ -103,51 +107,15 @@ def record_merge(*, keep: Record, merge: Record, by) -> Record:
     MatchReview.objects.filter(status=ReviewStatus.OPEN).filter(record=merge).update(
         status=ReviewStatus.MERGED, decided_by=policy.person(by), decided_at=timezone.now()
     )
-    # Fields the kept record lacks are filled from the merged one, so nothing a school sent is lost.
-    for name in (
-        "subtitle",
-        "responsibility",
-        "publisher",
-        "place",
-        "edition",
-        "issn",
-        "language",
-        "ddc",
-        "series",
-        "physical_description",
-        "summary",
-    ):
-        if not getattr(keep, name) and getattr(merge, name):
+    # Fields the kept record lacks are filled from the merged one, so nothing a school sent is lost; a split
+    # reads each record's fields from its own sources again.
+    for name in RECORD_COLUMNS:
+        if name in ("isbns", "subjects"):
+            setattr(keep, name, list(dict.fromkeys([*getattr(keep, name), *getattr(merge, name)])))
+        elif not getattr(keep, name) and getattr(merge, name):
             setattr(keep, name, getattr(merge, name))
-    keep.isbns = list(dict.fromkeys([*keep.isbns, *merge.isbns]))
-    keep.subjects = list(dict.fromkeys([*keep.subjects, *merge.subjects]))
-    keep.year = keep.year or merge.year
-    keep.pages = keep.pages or merge.pages
     keep.save()
-    snapshot = {
-        field: getattr(merge, field)
-        for field in (
-            "title",
-            "subtitle",
-            "responsibility",
-            "authors",
-            "publisher",
-            "place",
-            "year",
-            "edition",
-            "isbns",
-            "issn",
-            "language",
-            "material_type",
-            "subjects",
-            "ddc",
-            "series",
-            "physical_description",
-            "pages",
-            "summary",
-            "match_key",
-        )
-    }
+    snapshot = {field: getattr(merge, field) for field in SNAPSHOT_FIELDS}
     merged_id = merge.pk  # delete() sets merge.pk to None
     # Links to records merged into the merged one before now lead to `keep` in one hop (re-pointed before the
     # delete, whose SET_NULL would otherwise turn them into 410s).
@@ -168,7 +136,10 @@ def record_merge(*, keep: Record, merge: Record, by) -> Record:
 
 @transaction.atomic
 def record_split(*, record: Record, sources: list[SourceRecord], by) -> Record:
-    """Take some schools' source records (and their copies) out of `record` into a record of their own."""
+    """Take some schools' source records (and their copies) out of `record` into a record of their own.
+
+    Both records are read again from the sources they keep, so the split undoes what a merge added to the kept
+    record (another edition's publisher and ISBNs), and later imports join the right one."""
     policy.ensure(policy.can_curate_catalog(by), _("Only a coordinator may split records."))
     record = Record.objects.select_for_update().get(pk=record.pk)
     source_ids = [s.pk for s in sources]
@@ -176,7 +147,8 @@ def record_split(*, record: Record, sources: list[SourceRecord], by) -> Record:
         raise ValidationError(_("Choose source records that belong to this record."))
     if len(source_ids) >= record.sources.count():
         raise ValidationError(_("At least one source record must stay with the original record."))
-    # The last merge that moved these sources knows what the record looked like before.
+    # The last merge that moved these sources knows the merged record's id (and, for sources that cannot be read
+    # again, what it looked like).
     snapshot = restored_id = None
     for entry in CatalogAudit.objects.filter(action="merge", record_ids__contains=[record.pk]):
         if set(source_ids) <= set(entry.details.get("sources", [])):
@@ -193,32 +165,14 @@ def record_split(*, record: Record, sources: list[SourceRecord], by) -> Record:
             .exclude(record_id__in=Record.objects.values("pk"))
             .first()
         )
-    fields = snapshot or {
-        field: getattr(record, field)
-        for field in (
-            "title",
-            "subtitle",
-            "responsibility",
-            "authors",
-            "publisher",
-            "place",
-            "year",
-            "edition",
-            "isbns",
-            "issn",
-            "language",
-            "material_type",
-            "subjects",
-            "ddc",
-            "series",
-            "physical_description",
-            "pages",
-            "summary",
-            "match_key",
-        )
-    }
+    new_id = tombstone.record_id if tombstone is not None else None
+    moving = list(SourceRecord.objects.filter(pk__in=source_ids))
+    staying = list(record.sources.exclude(pk__in=source_ids))
+    fields = (
+        fields_from_sources(new_id, moving) or snapshot or {field: getattr(record, field) for field in SNAPSHOT_FIELDS}
+    )
     if tombstone is not None:
-        new = Record.objects.create(pk=tombstone.record_id, **fields)
+        new = Record.objects.create(pk=new_id, **fields)
         tombstone.delete()
     else:
         new = Record.objects.create(**fields)
@@ -226,17 +180,42 @@ def record_split(*, record: Record, sources: list[SourceRecord], by) -> Record:
     moved = Holding.objects.filter(record=record, source_id__in=source_ids)
     holding_ids = list(moved.values_list("pk", flat=True))
     moved.update(record=new, updated_at=timezone.now())
+    # A record none of whose sources can be read (made by hand, then merged) keeps what it has.
+    remaining = fields_from_sources(record.pk, staying)
+    if remaining:
+        for name, value in remaining.items():
+            setattr(record, name, value)
+        record.full_clean()
+        record.save()  # the search trigger recomputes the vector when the text changed
     _audit(
         "split",
         by=by,
         record_ids=[record.pk, new.pk],
+        record=record.pk,
+        split_off=new.pk,
         sources=source_ids,
         holdings=holding_ids,
         restored=tombstone is not None,
+        reread=remaining is not None,
     )
     # Split apart by a coordinator: a re-run of deduplication must not merge them again.
     keep_apart(record.pk, new.pk, by=by)
     return new
+
+
+def fields_from_sources(record_id: int | None, sources: list[SourceRecord]) -> dict | None:
+    """A record's columns and blocking key as the import made them from its sources: from the source that created
+    the record (first attached to it), else from the earliest one; None when no source can be read."""
+
+    def created_it_first(source):
+        return (record_id is None or source.original_record_id != record_id, source.received_at, source.pk)
+
+    ordered = sorted(sources, key=created_it_first)
+    for source in ordered:
+        entry = read_source(source.data, source.format)
+        if entry is not None:
+            return {**entry.bib.record_fields(), "match_key": entry.match_key}
+    return None
 
 
 def tombstone_write(*, record_ids: list[int], reason: str, merged_into: Record | None = None, by=None) -> None:

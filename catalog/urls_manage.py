@@ -17,4 +17,5 @@ urlpatterns: list = [
     path("duplicates/<int:pk>/decide/", manage.ReviewDecideView.as_view(), name="review_decide"),
     path("duplicates/decide/", manage.ReviewBulkDecideView.as_view(), name="review_decide_many"),
     path("records/<int:pk>/curate/", manage.RecordCurateView.as_view(), name="record_curate"),
+    path("records/<int:keep>/merge/<int:merge>/", manage.RecordMergeView.as_view(), name="record_merge"),
 ]

@@ -1,6 +1,7 @@
 """Factories that keep relations consistent (a librarian belongs to the library they staff)."""
 
 import factory
+import pymarc
 from django.contrib.auth import get_user_model
 
 from consortium.choices import MembershipStatus, Role, SchoolLevel, StaffRole
@@ -70,3 +71,27 @@ def make_teacher(school: Library, **kwargs):
 
 def make_principal(school: Library, **kwargs):
     return make_user(Role.PRINCIPAL, library=school, **kwargs)
+
+
+def edition_marc(local_id: str, *, isbn: str, publisher: str, year: str, barcode: str) -> bytes:
+    """One school's MARC 21 record of an edition of Laskar Pelangi."""
+    record = pymarc.Record(force_utf8=True)
+    record.leader = pymarc.Leader("00000nam a2200000 a 4500")
+    record.add_field(pymarc.Field(tag="001", data=local_id))
+    record.add_field(pymarc.Field(tag="020", indicators=[" ", " "], subfields=[pymarc.Subfield("a", isbn)]))
+    record.add_field(pymarc.Field(tag="100", indicators=["1", " "], subfields=[pymarc.Subfield("a", "Hirata, Andrea")]))
+    record.add_field(pymarc.Field(tag="245", indicators=["1", "0"], subfields=[pymarc.Subfield("a", "Laskar pelangi")]))
+    record.add_field(
+        pymarc.Field(
+            tag="264",
+            indicators=[" ", "1"],
+            subfields=[pymarc.Subfield("a", "Jakarta"), pymarc.Subfield("b", publisher), pymarc.Subfield("c", year)],
+        )
+    )
+    record.add_field(pymarc.Field(tag="852", indicators=[" ", " "], subfields=[pymarc.Subfield("p", barcode)]))
+    return record.as_marc()
+
+
+# Two schools' records of two editions of one title: a merge of them is what a split must undo.
+BENTANG = edition_marc("A-7", isbn="9789793062792", publisher="Bentang Pustaka", year="2005", barcode="A100")
+GRAMEDIA = edition_marc("B-9", isbn="9786020331607", publisher="Gramedia", year="2020", barcode="B200")

@@ -17,13 +17,14 @@ __all__ = [
     "import_bytes",
     "import_file",
     "no_copies_message",
+    "read_source",
 ]
 
 
 def __getattr__(name: str):
     # Lazily: parse workers started by a forkserver import the readers before Django is set up, and must not
     # pull in the models through this package.
-    if name in ("FileRejected", "count_records_and_copies"):
+    if name in ("FileRejected", "count_records_and_copies", "read_source"):
         from . import readers
 
         return getattr(readers, name)

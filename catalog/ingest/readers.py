@@ -191,6 +191,37 @@ def read_entries(data: bytes, fmt: str) -> Iterator[Entry]:
     raise FileRejected(_("Unknown file format %(format)s.") % {"format": fmt})
 
 
+def read_source(data: bytes, fmt: str) -> Entry | None:
+    """A stored source record (SourceRecord.data) read back by the reader that imported it, prepared as the import
+    prepares it (validated, with its blocking key); None when it cannot be read."""
+    data = bytes(data or b"")
+    try:
+        if fmt == SourceFormat.MARC21:
+            entry = marc21_entry(1, data.removesuffix(RECORD_TERMINATOR))
+        elif fmt == SourceFormat.MARCXML:
+            entry = next(read_marcxml(data), None)
+        elif fmt == SourceFormat.CSV:
+            entry = _csv_source_entry(data)
+        else:
+            return None
+    except (FileRejected, ValueError, TypeError):  # json and csv problems are ValueErrors
+        return None
+    if entry is None or entry.bib is None:
+        return None
+    return prepare(entry)
+
+
+def _csv_source_entry(data: bytes) -> Entry:
+    """The CSV rows of one record as read_csv kept them (one JSON object a line, the columns lower-cased)."""
+    rows = [json.loads(line) for line in data.decode("utf-8").split("\n") if line.strip()]
+    # The file's columns told SLiMS from Silang; every row of the file has them all.
+    read_row = _slims_row if SLIMS_EXPORT_MARKERS & rows[0].keys() else _silang_row
+    _key, bib = read_row(rows[0], 2)
+    for number, row in enumerate(rows[1:], start=3):
+        bib.items.extend(read_row(row, number)[1].items)
+    return Entry(1, bib=bib, raw=data)
+
+
 # --- MARC21 (ISO 2709) -----------------------------------------------------------------------
 
 

@@ -17,9 +17,10 @@ from consortium.models import Library
 from .. import jobs, services
 from ..choices import ImportStatus, ReviewStatus
 from ..exporting import EXPORTERS, FORMATS
-from ..forms import HoldingForm, ImportAnswerForm, ImportUploadForm, MergeForm
+from ..forms import HoldingForm, ImportAnswerForm, ImportUploadForm, RecordPickForm
 from ..ingest import no_copies_message
-from ..models import ExportJob, Holding, ImportJob, MatchReview, Record
+from ..models import CatalogAudit, ExportJob, Holding, ImportJob, MatchReview, Record
+from ..search import SearchParams, hit_for, library_names, search
 
 
 def _library_for_staff(request, code, *, write: bool = True) -> Library:
@@ -296,6 +297,12 @@ REVIEW_FIELDS = (
 
 def review_rows(review: MatchReview) -> list[tuple[str, str, str, bool]]:
     """(label, the new record's value, the earlier record's value, whether the field differs) per field."""
+    return comparison_rows(review.record, review.candidate, differing=review.differing)
+
+
+def comparison_rows(left: Record, right: Record, *, differing=None) -> list[tuple[str, str, str, bool]]:
+    """Two records' fields side by side. A field is marked when one of `differing` (dedup features) is read
+    from it, or, without them, when both records have a value and the values differ."""
 
     def shown(record, name):
         value = getattr(record, name)
@@ -307,9 +314,13 @@ def review_rows(review: MatchReview) -> list[tuple[str, str, str, bool]]:
 
     rows = []
     for name, label, features in REVIEW_FIELDS:
-        mine, theirs = shown(review.record, name), shown(review.candidate, name)
+        mine, theirs = shown(left, name), shown(right, name)
         if mine or theirs:
-            rows.append((label, mine, theirs, bool(features & set(review.differing))))
+            if differing is None:
+                differs = bool(mine and theirs and mine != theirs)
+            else:
+                differs = bool(features & set(differing))
+            rows.append((label, mine, theirs, differs))
     return rows
 
 
@@ -345,52 +356,109 @@ class ReviewDecideView(LoginRequiredMixin, View):
         return redirect("catalog:review_list")
 
 
-class RecordCurateView(LoginRequiredMixin, View):
-    """Merge another record into this one, or split schools' source records out of it."""
-
-    template_name = "catalog/record_curate.html"
+class CuratorRequiredMixin(LoginRequiredMixin):
+    """Merging and splitting are for coordinators (consortium.policy); anyone else gets 403."""
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not policy.can_curate_catalog(request.user):
             raise PermissionDenied(_("Only a coordinator may merge or split records."))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RecordCurateView(CuratorRequiredMixin, View):
+    """Find a record to merge with this one (the catalog's search), or split schools' source records out of it."""
+
+    template_name = "catalog/record_curate.html"
+    candidates_shown = 20
+
+    def dispatch(self, request, *args, **kwargs):
         self.record = get_object_or_404(Record, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
-    def render_page(self, form, status=200):
-        from ..models import CatalogAudit
-
+    def render_page(self, pick_form, *, error=None, status=200):
         sources = self.record.sources.select_related("library").order_by("pk")
         audit = CatalogAudit.objects.filter(record_ids__contains=[self.record.pk]).select_related("actor")[:20]
         return render(
             self.request,
             self.template_name,
-            {"record": self.record, "form": form, "sources": sources, "audit": audit},
+            {
+                "record": self.record,
+                "pick_form": pick_form,
+                "candidates": self.candidates(pick_form),
+                "error": error,
+                "sources": sources,
+                "audit": audit,
+            },
             status=status,
         )
 
+    def candidates(self, pick_form):
+        """Search hits other than this record; an ISBN or barcode typed in the box finds its record too."""
+        if not pick_form.is_bound or not pick_form.is_valid():
+            return None
+        params = SearchParams(q=pick_form.cleaned_data["q"], page_size=self.candidates_shown + 1)
+        result = search(params, actor=self.request.user)
+        hits = [hit for hit in result.hits if hit.record.pk != self.record.pk]
+        jumped = result.jump_record_id
+        if jumped and jumped != self.record.pk and all(hit.record.pk != jumped for hit in hits):
+            record = Record.objects.filter(pk=jumped).first()
+            if record is not None:
+                hits.insert(0, hit_for(record, library_names(), actor=self.request.user))
+        return hits[: self.candidates_shown]
+
     def get(self, request, pk):
-        return self.render_page(MergeForm())
+        return self.render_page(RecordPickForm(request.GET if "q" in request.GET else None))
 
     def post(self, request, pk):
-        form = MergeForm(request.POST if "merge" in request.POST else None)
+        chosen = self.record.sources.filter(pk__in=[v for v in request.POST.getlist("source") if v.isdigit()])
         try:
-            if "merge" in request.POST:
-                if not form.is_valid():
-                    return self.render_page(form, status=400)
-                other = Record.objects.filter(pk=form.cleaned_data["other"]).first()
-                if other is None:
-                    form.add_error("other", _("There is no record with this number."))
-                    return self.render_page(form, status=400)
-                services.record_merge(keep=self.record, merge=other, by=request.user)
-                messages.success(request, _("Record %(n)s merged into this one.") % {"n": other.pk})
-                return redirect(self.record)
-            chosen = self.record.sources.filter(pk__in=[v for v in request.POST.getlist("source") if v.isdigit()])
             new = services.record_split(record=self.record, sources=list(chosen), by=request.user)
-            messages.success(request, _("Split off as record %(n)s.") % {"n": new.pk})
-            return redirect(new)
         except ValidationError as exc:
-            form = MergeForm()
-            form.add_error(None, exc)
-            return self.render_page(form, status=400)
+            return self.render_page(RecordPickForm(), error=" ".join(exc.messages), status=400)
+        messages.success(request, _("Split off as record %(n)s.") % {"n": new.pk})
+        return redirect(new)
+
+
+class RecordMergeView(CuratorRequiredMixin, View):
+    """The confirmation of a merge: both records side by side, then the POST that merges `merge` into `keep`."""
+
+    template_name = "catalog/record_merge.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.keep = get_object_or_404(Record, pk=kwargs["keep"])
+        self.merge = get_object_or_404(Record, pk=kwargs["merge"])
+        # Where the coordinator came from, to go back to (the curate page of either record).
+        self.back = self.merge if request.GET.get("from") == str(self.merge.pk) else self.keep
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_page(self, *, error=None, status=200):
+        libraries = library_names()
+        holders = [
+            ", ".join(libraries[i].name for i in record.holding_library_ids if i in libraries)
+            for record in (self.keep, self.merge)
+        ]
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "keep": self.keep,
+                "merge": self.merge,
+                "back": self.back,
+                "rows": [*comparison_rows(self.keep, self.merge), (_("Held by"), *holders, False)],
+                "error": error,
+            },
+            status=status,
+        )
+
+    def get(self, request, keep, merge):
+        return self.render_page()
+
+    def post(self, request, keep, merge):
+        try:
+            kept = services.record_merge(keep=self.keep, merge=self.merge, by=request.user)
+        except ValidationError as exc:
+            return self.render_page(error=" ".join(exc.messages), status=400)
+        messages.success(request, _("Record %(n)s merged into this one.") % {"n": merge})
+        return redirect(kept)

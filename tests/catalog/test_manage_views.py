@@ -132,10 +132,76 @@ def test_coordinator_reviews_merges_and_splits(client, coordinator, school, othe
     response = client.post(reverse("catalog:record_curate", args=[merged.pk]), {"split": "1", "source": [source.pk]})
     assert response.status_code == 302 and Record.objects.count() == 2
     other = Record.objects.exclude(pk=merged.pk).get()
-    response = client.post(reverse("catalog:record_curate", args=[merged.pk]), {"merge": "1", "other": other.pk})
+    response = client.post(reverse("catalog:record_merge", args=[merged.pk, other.pk]))
     assert response.status_code == 302 and Record.objects.count() == 1
-    response = client.post(reverse("catalog:record_curate", args=[merged.pk]), {"merge": "1", "other": 999999})
-    assert response.status_code == 400
+    assert client.post(reverse("catalog:record_merge", args=[merged.pk, 999999])).status_code == 404
+
+
+@pytest.fixture
+def two_editions(book, other_school):
+    """The book at one school and another edition of it at another school: two records."""
+    import_bytes(
+        library=other_school,
+        data=b"local_id,title,authors,publisher,year,barcode\nX1,Laskar Pelangi,Andrea Hirata,Gramedia,2020,C1\n",
+        filename="b.csv",
+    )
+    return book, Record.objects.exclude(pk=book.pk).get()
+
+
+def test_curate_page_searches_for_the_record_to_merge_with(client, coordinator, two_editions):
+    book, other = two_editions
+    client.force_login(coordinator)
+    url = reverse("catalog:record_curate", args=[book.pk])
+    assert client.get(url).context["candidates"] is None  # nothing searched yet
+    response = client.get(url, {"q": "laskar pelangi"})
+    assert [hit.record.pk for hit in response.context["candidates"]] == [other.pk]  # not the record itself
+    page = response.content.decode()
+    assert "Gramedia" in page and "SMP Negeri 7 Medan" in page  # publisher and the school holding it
+    into = reverse("catalog:record_merge", args=[other.pk, book.pk])
+    merge_in = reverse("catalog:record_merge", args=[book.pk, other.pk])
+    assert f'href="{into}?from={book.pk}"' in page and f'href="{merge_in}"' in page
+    assert client.get(url, {"q": "fisika"}).context["candidates"] == []
+
+
+def test_merge_asks_for_confirmation_with_both_records(client, coordinator, two_editions):
+    book, other = two_editions
+    client.force_login(coordinator)
+    url = reverse("catalog:record_merge", args=[book.pk, other.pk])
+    response = client.get(url)
+    assert response.status_code == 200 and Record.objects.count() == 2  # a GET merges nothing
+    values = [row[1:] for row in response.context["rows"]]  # (kept, merged, marked as differing)
+    assert ("", "Gramedia", False) in values and ("2005", "2020", True) in values
+    assert ("SMA Negeri 1 Medan", "SMP Negeri 7 Medan", False) in values  # who holds each
+    page = response.content.decode()
+    assert reverse("catalog:record_detail", args=[book.pk]) in page
+    assert reverse("catalog:record_detail", args=[other.pk]) in page
+    response = client.post(url)
+    assert response.status_code == 302 and response["Location"] == book.get_absolute_url()
+    assert list(Record.objects.values_list("pk", flat=True)) == [book.pk]
+    assert client.get(other.get_absolute_url()).status_code == 301
+
+
+def test_merge_of_a_record_with_itself_is_refused_on_the_confirmation_page(client, coordinator, book):
+    client.force_login(coordinator)
+    response = client.post(reverse("catalog:record_merge", args=[book.pk, book.pk]))
+    assert response.status_code == 400 and Record.objects.count() == 1
+
+
+@pytest.mark.parametrize("persona", ["student", "librarian", "outsider"])
+def test_only_coordinators_search_and_merge(client, request, persona, two_editions):
+    book, other = two_editions
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("catalog:record_curate", args=[book.pk]), {"q": "laskar"}).status_code == 403
+    url = reverse("catalog:record_merge", args=[book.pk, other.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+    assert Record.objects.count() == 2
+
+
+def test_anonymous_is_sent_to_sign_in_for_a_merge(client, two_editions):
+    book, other = two_editions
+    response = client.post(reverse("catalog:record_merge", args=[book.pk, other.pk]))
+    assert response.status_code == 302 and "login" in response["Location"] and Record.objects.count() == 2
 
 
 def test_librarian_cannot_curate(client, librarian, book):

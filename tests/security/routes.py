@@ -296,6 +296,8 @@ def routes(w: World) -> dict:
         "catalog:review_decide": ({"pk": 999999}, None),
         "catalog:review_decide_many": ({}, None),
         "catalog:record_curate": ({"pk": w.record.pk}, None),
+        # A record with itself: the confirmation page shows, and its POST is refused without touching the world.
+        "catalog:record_merge": ({"keep": w.record.pk, "merge": w.record.pk}, None),
         "loans:request_list": ({}, None),
         "loans:request_create": ({}, None),
         "loans:request_detail": (ill, (IllRequest, w.ill)),
