@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -21,6 +22,7 @@ from consortium.models import Library
 
 from . import selectors, services, statistics, transitions
 from .barcodes import code128_svg
+from .charts import chart_svg
 from .choices import FINAL, Service, State
 from .forms import RequestForm, StatisticsPeriodForm, TransitionForm
 from .models import IllRequest, Notification
@@ -332,6 +334,45 @@ class NotificationListView(LoginRequiredMixin, View):
         return redirect("loans:notification_list")
 
 
+def _statistics_charts(series: dict) -> list[dict]:
+    """The three charts of the statistics page; the same figures are in the table below them."""
+    rows = series["rows"]
+    if not rows:
+        return []
+    weekly = series["weekly"]
+    labels = [date_format(row["start"], "j M" if weekly else "M Y") for row in rows]
+    span = {"first": labels[0], "last": labels[-1], "n": len(rows)}
+    if weekly:
+        specs = [
+            ("requests", "bar", _("Requests per week"), None, ""),
+            ("fill_rate", "line", _("Fill rate per week"), 100, "%"),
+            ("median_days", "line", _("Median days from request to received, per week"), None, ""),
+        ]
+        desc = _("%(n)s weeks, from the week of %(first)s to the week of %(last)s. The table below has the figures.")
+    else:
+        specs = [
+            ("requests", "bar", _("Requests per month"), None, ""),
+            ("fill_rate", "line", _("Fill rate per month"), 100, "%"),
+            ("median_days", "line", _("Median days from request to received, per month"), None, ""),
+        ]
+        desc = _("%(n)s months, from %(first)s to %(last)s. The table below has the figures.")
+    return [
+        {
+            "title": title,
+            "svg": chart_svg(
+                [(label, row[key]) for label, row in zip(labels, rows, strict=True)],
+                chart_id=f"chart-{key.replace('_', '-')}",
+                title=title,
+                desc=desc % span,
+                kind=kind,
+                top=top,
+                unit=unit,
+            ),
+        }
+        for key, kind, title, top, unit in specs
+    ]
+
+
 class StatisticsView(LoginRequiredMixin, View):
     """Network figures for coordinators, own-school figures for librarians; never a reader's name."""
 
@@ -355,5 +396,13 @@ class StatisticsView(LoginRequiredMixin, View):
                 )
             return response
         status = 400 if period.is_bound and not period.is_valid() else 200
-        context = {"figures": figures, "period": period, "start": start, "end": end}
+        series = statistics.over_time(library_ids=library_ids, start=start, end=end)
+        context = {
+            "figures": figures,
+            "period": period,
+            "start": start,
+            "end": end,
+            "series": series,
+            "charts": _statistics_charts(series),
+        }
         return render(request, self.template_name, context, status=status)
