@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 22, 46
-MAX_X_LABELS = 12  # more would overlap: every n-th label is written, all values stay in the <title>s
+MAX_X_LABELS = 8  # more would overlap: every n-th label is written, all values stay in the <title>s
 
 Point = tuple[str, float | None]
 
@@ -63,7 +63,7 @@ def chart_svg(
         return round(LEFT + slot * index + slot / 2, 1)
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{kind}" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-kind-{kind}" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" data-testid="chart-{chart_id}">',
         f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(desc)}</desc>',
     ]
