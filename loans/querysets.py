@@ -33,6 +33,12 @@ class IllRequestQuerySet(models.QuerySet):
 
         return self.exclude(state__in=FINAL)
 
+    def outgoing(self, library) -> IllRequestQuerySet:
+        """Copies `library` promised and has not shipped yet: the books to take off its shelves."""
+        from .choices import State
+
+        return self.filter(lender=library, state=State.WILL_SUPPLY, holding__isnull=False)
+
 
 class NotificationQuerySet(models.QuerySet):
     def visible_to(self, actor) -> NotificationQuerySet:

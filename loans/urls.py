@@ -13,6 +13,8 @@ urlpatterns = [
     path("requests/<int:pk>/slip/", views.TransitSlipView.as_view(), name="transit_slip"),
     path("requests/<int:pk>/<slug:action>/", views.RequestTransitionView.as_view(), name="request_transition"),
     path("desk/<slug:code>/", views.DeskView.as_view(), name="desk"),
+    path("desk/<slug:code>/pick-list/", views.PickListView.as_view(), name="pick_list"),
+    path("desk/<slug:code>/bulk/<slug:action>/", views.DeskBulkView.as_view(), name="desk_bulk"),
     path("notifications/", views.NotificationListView.as_view(), name="notification_list"),
     path("statistics/", views.StatisticsView.as_view(), name="stats"),
 ]

@@ -7,8 +7,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import ListView
 
@@ -20,6 +22,7 @@ from consortium.models import Library
 
 from . import selectors, services, statistics, transitions
 from .barcodes import code128_svg
+from .charts import chart_svg
 from .choices import FINAL, Service, State
 from .forms import RequestForm, StatisticsPeriodForm, TransitionForm
 from .models import IllRequest, Notification
@@ -170,44 +173,110 @@ class RequestAttachmentView(LoginRequiredMixin, View):
         return serve_upload(request, ill.attachment.name)
 
 
+def _desk_library(request, code: str) -> Library:
+    library = get_object_or_404(Library, code=code)
+    if not policy.is_staff_of(request.user, library):
+        raise PermissionDenied(_("Only this library's staff use its desk."))
+    return library
+
+
 class DeskView(LoginRequiredMixin, View):
     """A school's desk: what to do today, overdue lists, transit slips."""
 
     template_name = "loans/desk.html"
 
     def get(self, request, code):
-        library = get_object_or_404(Library, code=code)
-        if not policy.is_staff_of(request.user, library):
-            raise PermissionDenied(_("Only this library's staff use its desk."))
+        library = _desk_library(request, code)
         mine = IllRequest.objects.select_related("record", "requester", "lender", "holding", "reader")
         borrowing, lending = mine.filter(requester=library), mine.filter(lender=library)
         to_ship = lending.filter(state=State.WILL_SUPPLY)
+        # (heading, requests, the action that may be applied to several of them at once)
         todo = [
-            (_("Approve students' requests"), borrowing.filter(state=State.AWAITING_APPROVAL)),
-            (_("Decide on incoming requests"), lending.filter(state=State.SENT)),
-            (_("Answer lenders' conditions"), borrowing.filter(state=State.CONDITIONAL)),
-            (_("Ship (or deliver)"), to_ship),
-            (_("Receive parcels"), borrowing.filter(state=State.SHIPPED)),
-            (_("Hand out to readers"), borrowing.filter(state=State.RECEIVED)),
-            (_("Ship back to the lender"), borrowing.filter(state=State.RETURNED_BY_READER)),
-            (_("Check in returned copies"), lending.filter(state=State.SHIPPED_BACK)),
-            (_("Renewals asked"), lending.filter(renewal_requested=True).exclude(state__in=FINAL)),
+            (_("Approve students' requests"), borrowing.filter(state=State.AWAITING_APPROVAL), None),
+            (_("Decide on incoming requests"), lending.filter(state=State.SENT), None),
+            (_("Answer lenders' conditions"), borrowing.filter(state=State.CONDITIONAL), None),
+            (_("Ship (or deliver)"), to_ship, "ship"),
+            (_("Receive parcels"), borrowing.filter(state=State.SHIPPED), "receive"),
+            (_("Hand out to readers"), borrowing.filter(state=State.RECEIVED), None),
+            (_("Ship back to the lender"), borrowing.filter(state=State.RETURNED_BY_READER), None),
+            (_("Check in returned copies"), lending.filter(state=State.SHIPPED_BACK), "check_in"),
+            (_("Renewals asked"), lending.filter(renewal_requested=True).exclude(state__in=FINAL), None),
         ]
+        sections = []
+        for label, items, bulk in todo:
+            items = list(items)
+            for ill in items:
+                # A checkbox only where the table lets the action run (a copy to deliver is not shipped).
+                ill.bulk_ok = bulk is not None and transitions.state_error(ill, bulk) is None
+            sections.append((label, items, bulk if any(ill.bulk_ok for ill in items) else None))
         overdue = mine.filter(Q(requester=library) | Q(lender=library), is_overdue=True).exclude(state__in=FINAL)
         # The parcels to ship today get their slips printed in one go, one per page.
-        slip_ids = list(to_ship.filter(holding__isnull=False).values_list("pk", flat=True))
+        slip_ids = list(IllRequest.objects.outgoing(library).values_list("pk", flat=True))
         ship_slips_url = reverse("loans:transit_slip_list") + "?" + urlencode({"id": slip_ids}, doseq=True)
         return render(
             request,
             self.template_name,
             {
                 "library": library,
-                "todo": todo,
+                "todo": sections,
                 "overdue": overdue,
                 "today": timezone.localdate(),
                 "ship_slips": (len(slip_ids), ship_slips_url) if slip_ids else None,
             },
         )
+
+
+class DeskBulkView(LoginRequiredMixin, View):
+    """Ship, receive or check in the requests ticked on the desk; each one is reported if it cannot be."""
+
+    def post(self, request, code, action):
+        library = _desk_library(request, code)
+        if action not in services.BULK_ACTIONS:
+            raise Http404
+        desk = redirect("loans:desk", code=library.code)
+        ids = list(dict.fromkeys(int(i) for i in request.POST.getlist("id") if i.isdigit()))
+        if not ids:
+            messages.error(request, _("Tick at least one request."))
+            return desk
+        form = TransitionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+            return desk
+        # Scoped like every request page: one the user cannot see is "not found", never acted on.
+        found = IllRequest.objects.visible_to(request.user).select_related("record", "requester", "lender")
+        found = {ill.pk: ill for ill in found.filter(pk__in=ids)}
+        for pk in ids:
+            if pk not in found:
+                messages.error(request, _("Request #%(n)s: not found.") % {"n": pk})
+        outcome = services.ill_requests_bulk(
+            action=action, requests=[found[pk] for pk in ids if pk in found], by=request.user, data=form.cleaned_data
+        )
+        done = [ill for ill, error in outcome if error is None]
+        if done:
+            messages.success(
+                request,
+                ngettext("Done for %(n)d request: %(ids)s.", "Done for %(n)d requests: %(ids)s.", len(done))
+                % {"n": len(done), "ids": ", ".join(f"#{ill.pk}" for ill in done)},
+            )
+        for ill, error in outcome:
+            if error is not None:
+                messages.error(request, _("Request %(what)s: %(error)s") % {"what": ill, "error": error})
+        return desk
+
+
+class PickListView(LoginRequiredMixin, View):
+    """The books to take off the shelves for today's parcels, in shelf order, to print."""
+
+    template_name = "loans/pick_list.html"
+
+    def get(self, request, code):
+        library = _desk_library(request, code)
+        picks = (
+            IllRequest.objects.outgoing(library)
+            .select_related("record", "holding", "requester")
+            .order_by("holding__shelf_location", "holding__call_number", "holding__barcode", "pk")
+        )
+        return render(request, self.template_name, {"library": library, "picks": picks, "today": timezone.localdate()})
 
 
 def _slip(ill: IllRequest) -> dict:
@@ -265,6 +334,45 @@ class NotificationListView(LoginRequiredMixin, View):
         return redirect("loans:notification_list")
 
 
+def _statistics_charts(series: dict) -> list[dict]:
+    """The three charts of the statistics page; the same figures are in the table below them."""
+    rows = series["rows"]
+    if not rows:
+        return []
+    weekly = series["weekly"]
+    labels = [date_format(row["start"], "j M" if weekly else "M Y") for row in rows]
+    span = {"first": labels[0], "last": labels[-1], "n": len(rows)}
+    if weekly:
+        specs = [
+            ("requests", "bar", _("Requests per week"), None, ""),
+            ("fill_rate", "line", _("Fill rate per week"), 100, "%"),
+            ("median_days", "line", _("Median days from request to received, per week"), None, ""),
+        ]
+        desc = _("%(n)s weeks, from the week of %(first)s to the week of %(last)s. The table below has the figures.")
+    else:
+        specs = [
+            ("requests", "bar", _("Requests per month"), None, ""),
+            ("fill_rate", "line", _("Fill rate per month"), 100, "%"),
+            ("median_days", "line", _("Median days from request to received, per month"), None, ""),
+        ]
+        desc = _("%(n)s months, from %(first)s to %(last)s. The table below has the figures.")
+    return [
+        {
+            "title": title,
+            "svg": chart_svg(
+                [(label, row[key]) for label, row in zip(labels, rows, strict=True)],
+                chart_id=f"chart-{key.replace('_', '-')}",
+                title=title,
+                desc=desc % span,
+                kind=kind,
+                top=top,
+                unit=unit,
+            ),
+        }
+        for key, kind, title, top, unit in specs
+    ]
+
+
 class StatisticsView(LoginRequiredMixin, View):
     """Network figures for coordinators, own-school figures for librarians; never a reader's name."""
 
@@ -288,5 +396,13 @@ class StatisticsView(LoginRequiredMixin, View):
                 )
             return response
         status = 400 if period.is_bound and not period.is_valid() else 200
-        context = {"figures": figures, "period": period, "start": start, "end": end}
+        series = statistics.over_time(library_ids=library_ids, start=start, end=end)
+        context = {
+            "figures": figures,
+            "period": period,
+            "start": start,
+            "end": end,
+            "series": series,
+            "charts": _statistics_charts(series),
+        }
         return render(request, self.template_name, context, status=status)

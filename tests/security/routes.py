@@ -306,6 +306,8 @@ def routes(w: World) -> dict:
         "loans:transit_slip_list": ({}, None),
         "loans:request_transition": ({"pk": w.ill.pk, "action": "message"}, (IllRequest, w.ill)),
         "loans:desk": ({"code": w.school.code}, None),
+        "loans:pick_list": ({"code": w.school.code}, None),
+        "loans:desk_bulk": ({"code": w.school.code, "action": "ship"}, None),
         "loans:notification_list": ({}, None),
         "loans:stats": ({}, None),
         "agreements:agreement_list": ({}, None),
