@@ -46,7 +46,9 @@ def test_draft_sign_and_download(page):
         page.goto(url)
         page.locator("input[data-testid^='confirm-']").first.check()
         page.locator("button[data-testid^='sign-']").first.click()
-    expect(page.get_by_test_id("agreement-status")).to_contain_text("Aktif")
+    expect(page.get_by_test_id("agreement-status")).to_contain_text(
+        "Berlaku"
+    )  # an agreement in force (a member is "Aktif")
     expect(page.get_by_test_id("signed")).to_have_count(2)
 
     with page.expect_download() as download:
