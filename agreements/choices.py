@@ -36,3 +36,17 @@ class InstitutionKind(models.TextChoices):
     PUBLIC_LIBRARY = "public_library", _("Public library")
     PARENTS = "parents", _("Parents' committee")
     OTHER = "other", _("Other institution")
+
+
+class Factor(models.IntegerChoices):
+    """The nine planning factors of a written cooperation, in the order the agreement is drafted."""
+
+    OBJECTIVES = 1, _("Why and what for")
+    SCOPE = 2, _("Scope")
+    PARTIES = 3, _("The parties")
+    PERIOD = 4, _("Start and end")
+    RELATIONSHIP = 5, _("How the partners relate")
+    DIVISION = 6, _("Division of work")
+    METHODS = 7, _("Methods and equipment")
+    COSTS = 8, _("Who pays")
+    TECHNOLOGY = 9, _("Technology used")

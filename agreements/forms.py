@@ -3,13 +3,50 @@ from django.utils.translation import gettext_lazy as _
 
 from consortium.models import Library
 
-from .choices import Form, InstitutionKind, PartyRole
+from .choices import Factor, Form, InstitutionKind, PartyRole
 from .models import CONTENT_FIELDS, Agreement
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
+# The one list of where each field of the text goes: a heading (number, title), then the nine planning factors,
+# each with a help line. Parties (3) and the division of work (6) are the formsets, placed by the template.
+HEADING_FIELDS = ["number", "title"]
+SECTIONS = {
+    Factor.OBJECTIVES: (_("Why the schools cooperate and what they expect from it."), ["objectives", "forms"]),
+    Factor.SCOPE: (
+        _("Which collections, material types and services are shared, and for which students and staff."),
+        ["scope_collections", "scope_material_types", "scope_services", "scope_people"],
+    ),
+    Factor.PARTIES: (_("The member libraries and outside institutions that sign, with their representatives."), []),
+    Factor.PERIOD: (
+        _("When the agreement starts, when it ends or how it is renewed, and the notice period."),
+        ["start_on", "end_on", "renewal", "notice_days"],
+    ),
+    Factor.RELATIONSHIP: (_("Who coordinates and who reports to whom."), ["relationship"]),
+    Factor.DIVISION: (_("Which party does which task, so that nothing is done twice."), []),
+    Factor.METHODS: (
+        _("How the work is done, with which equipment, and the rules of lending."),
+        ["methods_equipment", "loan_days", "items_per_student", "renewals_allowed"],
+    ),
+    Factor.COSTS: (
+        _("Fees, shipping, contributions, how costs are shared and who replaces a lost item."),
+        [
+            "fee_per_loan",
+            "fee_per_page",
+            "shipping_paid_by",
+            "yearly_contribution",
+            "cost_sharing",
+            "lost_item_compensation",
+        ],
+    ),
+    Factor.TECHNOLOGY: (_("The systems and tools the cooperation runs on."), ["technology"]),
+}
+FORMSET_SLOTS = {Factor.PARTIES: "parties", Factor.DIVISION: "duties"}
+
 
 class AgreementForm(forms.ModelForm):
+    # The number shown when the page was opened: the service draws a fresh one if it was taken since.
+    suggested_number = forms.CharField(widget=forms.HiddenInput, required=False)
     forms = forms.MultipleChoiceField(
         label=_("Forms of cooperation"), choices=Form.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -37,6 +74,41 @@ class AgreementForm(forms.ModelForm):
                 )
             },
         }
+
+    def __init__(self, *args, suggested_number: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            # A new agreement: the suggested number is kept, or left empty, to be drawn when it is saved.
+            self.fields["number"].required = False
+            self.fields["number"].help_text = _("Keep the suggested number: the next free one is taken when saving.")
+            self.fields["suggested_number"].initial = suggested_number
+            self.initial.setdefault("number", suggested_number)
+        else:
+            del self.fields["suggested_number"]
+
+    def clean_number(self):
+        number = self.cleaned_data["number"].strip()
+        if self.instance.pk is None and number in ("", (self.data.get(self.add_prefix("suggested_number")) or "")):
+            # Empty means "the next free number", drawn under a lock by the service: two coordinators who both
+            # kept the same suggestion get two numbers, not an error.
+            return ""
+        return number
+
+    def heading(self):
+        return [self[name] for name in HEADING_FIELDS]
+
+    def sections(self):
+        """The nine planning factors in order, each with its help line and its bound fields."""
+        return [
+            {
+                "factor": factor,
+                "number": factor.value,
+                "help": help_text,
+                "fields": [self[name] for name in names],
+                "formset": FORMSET_SLOTS.get(factor),
+            }
+            for factor, (help_text, names) in SECTIONS.items()
+        ]
 
 
 class PartyForm(forms.Form):

@@ -2,35 +2,54 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from consortium import policy
+from consortium.models import ConsortiumSettings
 
-from .choices import Form, PartyRole, Status
+from .choices import Factor, Form, PartyRole, Status
 from .models import CONTENT_FIELDS, Agreement, AgreementVersion, Comment, Party, Reminder, Responsibility, Signature
 from .selectors import version_changes
 
 EDITABLE = [Status.DRAFT, Status.REVIEW]
 REMINDER_DAYS = (60, 30, 7)
 
+NUMBER_TAKEN = gettext_lazy("Another agreement already has this number.")
+
+# What must be written down before anyone signs: every planning factor has at least one check here.
 ESSENTIALS = [
-    ("objectives", gettext_lazy("objectives")),
-    ("scope", gettext_lazy("scope")),
-    ("parties", gettext_lazy("parties")),
-    ("dates", gettext_lazy("start date")),
-    ("relationship", gettext_lazy("relationship between the partners")),
-    ("division", gettext_lazy("division of work")),
-    ("methods_equipment", gettext_lazy("working methods and equipment")),
-    ("financing", gettext_lazy("costs and financing")),
-    ("technology", gettext_lazy("technology used")),
+    ("objectives", Factor.OBJECTIVES, gettext_lazy("objectives")),
+    ("scope", Factor.SCOPE, gettext_lazy("collections or services covered")),
+    ("scope_material_types", Factor.SCOPE, gettext_lazy("material types covered")),
+    ("scope_people", Factor.SCOPE, gettext_lazy("students and staff covered")),
+    ("parties", Factor.PARTIES, gettext_lazy("at least two signing parties")),
+    ("start_on", Factor.PERIOD, gettext_lazy("start date")),
+    ("end_or_renewal", Factor.PERIOD, gettext_lazy("end date or renewal rule")),
+    ("relationship", Factor.RELATIONSHIP, gettext_lazy("relationship between the partners")),
+    ("division", Factor.DIVISION, gettext_lazy("division of work")),
+    ("methods_equipment", Factor.METHODS, gettext_lazy("working methods and equipment")),
+    ("costs", Factor.COSTS, gettext_lazy("who pays the costs")),
+    ("technology", Factor.TECHNOLOGY, gettext_lazy("technology used")),
 ]
+
+
+@dataclass(frozen=True)
+class Essential:
+    key: str
+    factor: Factor
+    label: str
+    done: bool
+
+    def __str__(self) -> str:
+        return f"{self.factor.value}. {self.label}"
 
 
 def snapshot(agreement: Agreement) -> dict:
@@ -67,35 +86,53 @@ def _save_version(agreement: Agreement, by) -> AgreementVersion:
     )
 
 
-def completeness(agreement: Agreement) -> list[str]:
-    """The planning essentials still empty; signing waits until this list is empty."""
-    missing = []
+def _filled(*values) -> bool:
+    return any(value.strip() if isinstance(value, str) else value is not None for value in values)
+
+
+def checklist(agreement: Agreement | None) -> list[Essential]:
+    """Every essential with whether it is written down; None (a draft not saved yet) has nothing yet."""
+    if agreement is None:
+        return [Essential(key, factor, str(label), False) for key, factor, label in ESSENTIALS]
+    a = agreement
     checks = {
-        "objectives": bool(agreement.objectives.strip()),
-        "scope": any(
-            getattr(agreement, f).strip()
-            for f in ("scope_collections", "scope_material_types", "scope_services", "scope_people")
+        "objectives": _filled(a.objectives),
+        "scope": _filled(a.scope_collections, a.scope_services),
+        "scope_material_types": _filled(a.scope_material_types),
+        "scope_people": _filled(a.scope_people),
+        "parties": a.parties.filter(role__in=[PartyRole.PARTY, PartyRole.COORDINATOR]).count() >= 2,
+        "start_on": a.start_on is not None,
+        "end_or_renewal": _filled(a.end_on, a.renewal),
+        "relationship": _filled(a.relationship),
+        "division": a.responsibilities.exists(),
+        "methods_equipment": _filled(a.methods_equipment),
+        "costs": _filled(
+            a.fee_per_loan,
+            a.fee_per_page,
+            a.shipping_paid_by,
+            a.yearly_contribution,
+            a.cost_sharing,
+            a.lost_item_compensation,
         ),
-        "parties": agreement.parties.filter(role__in=[PartyRole.PARTY, PartyRole.COORDINATOR]).count() >= 2,
-        "dates": agreement.start_on is not None,
-        "relationship": bool(agreement.relationship.strip()),
-        "division": agreement.responsibilities.exists(),
-        "methods_equipment": bool(agreement.methods_equipment.strip()),
-        "financing": any(
-            [
-                agreement.fee_per_loan is not None,
-                agreement.fee_per_page is not None,
-                agreement.shipping_paid_by.strip(),
-                agreement.yearly_contribution is not None,
-                agreement.cost_sharing.strip(),
-            ]
-        ),
-        "technology": bool(agreement.technology.strip()),
+        "technology": _filled(a.technology),
     }
-    for key, label in ESSENTIALS:
-        if not checks[key]:
-            missing.append(str(label))
-    return missing
+    return [Essential(key, factor, str(label), checks[key]) for key, factor, label in ESSENTIALS]
+
+
+def completeness(agreement: Agreement | None) -> list[Essential]:
+    """The essentials still missing, in factor order; signing waits until this list is empty."""
+    return [item for item in checklist(agreement) if not item.done]
+
+
+def agreement_next_number(*, year: int) -> str:
+    """The consortium's next free number in `year`, e.g. PKS/SILANG/2026/007 (PKS: perjanjian kerja sama).
+
+    Only a suggestion when read outside agreement_save: there it is drawn under a lock.
+    """
+    start = f"{ConsortiumSettings.load().agreement_number_prefix.strip('/')}/{year}/"
+    taken = Agreement.objects.filter(number__startswith=start).values_list("number", flat=True)
+    sequences = [int(number[len(start) :]) for number in taken if number[len(start) :].isdigit()]
+    return f"{start}{max(sequences, default=0) + 1:03d}"
 
 
 def division_warnings(agreement: Agreement) -> list[str]:
@@ -147,6 +184,12 @@ def agreement_save(
     _ensure_coordinator(by)
     if agreement is None:
         agreement = Agreement(created_by=policy.person(by), status=Status.DRAFT, version=1)
+        if not (fields.get("number") or "").strip():
+            # Drawing the next number: the settings row is the lock, so two drafts saved at once get two numbers.
+            ConsortiumSettings.objects.select_for_update().get(pk=ConsortiumSettings.load().pk)
+            start_on = fields.get("start_on") or timezone.localdate()
+            start_on = date.fromisoformat(start_on) if isinstance(start_on, str) else start_on
+            fields["number"] = agreement_next_number(year=start_on.year)
     else:
         agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
         if agreement.status not in EDITABLE:
@@ -157,7 +200,14 @@ def agreement_save(
     for name, value in fields.items():
         setattr(agreement, name, value)
     agreement.full_clean()
-    agreement.save()
+    try:
+        with transaction.atomic():
+            agreement.save()
+    except IntegrityError as exc:
+        # A number typed by hand and taken by another coordinator between the check and the save.
+        if "number" not in str(exc):
+            raise
+        raise ValidationError({"number": NUMBER_TAKEN}) from exc
     if parties is not None:
         _check_parties(parties)
         keep = []
@@ -214,7 +264,9 @@ def agreement_request_signatures(*, agreement: Agreement, by) -> Agreement:
         raise ValidationError(_("Only a draft or an agreement in review goes out for signature."))
     missing = completeness(agreement)
     if missing:
-        raise ValidationError(_("Before signing, fill in: %(missing)s.") % {"missing": ", ".join(missing)})
+        raise ValidationError(
+            _("Before signing, fill in: %(missing)s.") % {"missing": ", ".join(str(item) for item in missing)}
+        )
     agreement.status = Status.SIGNING
     agreement.save()
     return agreement

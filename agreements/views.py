@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.forms.utils import ErrorDict, ErrorList
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -65,6 +66,26 @@ def _party_rows(formset) -> list[dict]:
     return rows
 
 
+def _add_row(data, prefix: str):
+    """The posted data with one more empty row in the `prefix` formset: "Add a party" without JavaScript."""
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        data[key] = str(int(data.get(key, 0)) + 1)
+    except ValueError:
+        pass  # a broken management form is reported by the formset itself
+    return data
+
+
+def _unchecked(form, *formsets) -> None:
+    # A row was added, nothing was submitted yet: show what was typed without "this field is required" everywhere.
+    form._errors = ErrorDict()
+    for formset in formsets:
+        formset._errors, formset._non_form_errors = [], ErrorList()
+        for row in formset.forms:
+            row._errors = ErrorDict()
+
+
 class AgreementEditView(LoginRequiredMixin, View):
     """The editor: the agreement's text, its parties and the division of work, for coordinators."""
 
@@ -87,10 +108,18 @@ class AgreementEditView(LoginRequiredMixin, View):
         return [(str(p.pk), str(p)) for p in self.agreement.parties.select_related("library")]
 
     def render_page(self, form, parties, duties, status=200):
+        checklist = services.checklist(self.agreement)
         return render(
             self.request,
             self.template_name,
-            {"form": form, "parties": parties, "duties": duties, "agreement": self.agreement},
+            {
+                "form": form,
+                "parties": parties,
+                "duties": duties,
+                "agreement": self.agreement,
+                "checklist": checklist,
+                "missing": [item for item in checklist if not item.done],
+            },
             status=status,
         )
 
@@ -122,26 +151,29 @@ class AgreementEditView(LoginRequiredMixin, View):
             )
         else:
             template = TEMPLATES.get(request.GET.get("template", ""), {})
-            number = f"PKS/{timezone.localdate():%Y}/{Agreement.objects.count() + 1:03d}"
             form = AgreementForm(
-                initial={"number": number, **{k: str(v) if k == "title" else v for k, v in template.items()}}
+                initial={k: str(v) if k == "title" else v for k, v in template.items()},
+                suggested_number=services.agreement_next_number(year=timezone.localdate().year),
             )
             parties = PartyFormSet(prefix="parties")
             duties = ResponsibilityFormSet(prefix="duties", form_kwargs={"party_choices": []})
         return self.render_page(form, parties, duties)
 
     def post(self, request, pk=None):
+        adding = request.POST.get("add") if request.POST.get("add") in ("parties", "duties") else None
+        data = _add_row(request.POST, adding) if adding else request.POST
         # A copy of the stored agreement: the form checks uniqueness against others; the service saves.
-        form = AgreementForm(
-            request.POST, instance=Agreement.objects.get(pk=self.agreement.pk) if self.agreement else None
-        )
-        parties = PartyFormSet(request.POST, prefix="parties")
+        form = AgreementForm(data, instance=Agreement.objects.get(pk=self.agreement.pk) if self.agreement else None)
+        parties = PartyFormSet(data, prefix="parties")
         # The division of work is edited once the draft (and so its parties) exists.
         duties = ResponsibilityFormSet(
-            request.POST if self.agreement else None,
+            data if self.agreement else None,
             prefix="duties",
             form_kwargs={"party_choices": self.party_choices()},
         )
+        if adding:
+            _unchecked(form, parties, *([duties] if self.agreement else []))
+            return self.render_page(form, parties, duties)
         if not (form.is_valid() and parties.is_valid() and (self.agreement is None or duties.is_valid())):
             return self.render_page(form, parties, duties, status=400)
         responsibilities = None
@@ -189,13 +221,15 @@ class AgreementDetailView(LoginRequiredMixin, View):
             or (not party.library_id and policy.can_edit_agreements(request.user))
         ]
         signed = set(agreement.signatures.filter(version=agreement.version).values_list("party_id", flat=True))
+        checklist = services.checklist(agreement)
         return render(
             request,
             self.template_name,
             {
                 "agreement": agreement,
                 "doc": document.build(agreement),
-                "missing": services.completeness(agreement),
+                "checklist": checklist,
+                "missing": [item for item in checklist if not item.done],
                 "warnings": services.division_warnings(agreement),
                 "can_edit": policy.can_edit_agreements(request.user),
                 "can_comment": policy.can_comment_agreement(request.user, agreement),

@@ -92,7 +92,7 @@ class ConsortiumSettingsForm(forms.ModelForm):
         from .models import ConsortiumSettings
 
         model = ConsortiumSettings
-        fields = ["name", "default_loan_days", "lender_answer_days", "retention_days"]
+        fields = ["name", "default_loan_days", "lender_answer_days", "retention_days", "agreement_number_prefix"]
 
     def clean_default_loan_days(self):
         days = self.cleaned_data["default_loan_days"]

@@ -199,6 +199,12 @@ class ConsortiumSettings(models.Model):
         help_text=_("A lender that does not answer in time is passed over."),
     )
     retention_days = models.PositiveSmallIntegerField(_("days before completed requests are anonymised"), default=90)
+    agreement_number_prefix = models.CharField(
+        _("agreement number prefix"),
+        max_length=40,
+        default="PKS/SILANG",
+        help_text=_("New agreements are numbered PREFIX/year/sequence, e.g. PKS/SILANG/2026/007."),
+    )
 
     class Meta:
         verbose_name = _("consortium settings")

@@ -17,6 +17,8 @@ pytestmark = pytest.mark.django_db
 COMPLETE = dict(
     objectives="Berbagi koleksi",
     scope_collections="Koleksi umum",
+    scope_material_types="Buku tercetak",
+    scope_people="Siswa dan guru",
     relationship="Koordinator mengoordinasikan",
     methods_equipment="Kurir dua kali seminggu",
     technology="Silang",
@@ -88,9 +90,9 @@ def test_completeness_check_lists_what_is_missing(coordinator, school, other_sch
         parties=[{"library": school}],
         responsibilities=[],
     )
-    missing = services.completeness(agreement)
-    assert {"objectives", "scope", "parties", "start date", "division of work", "technology used"} <= set(missing)
-    with pytest.raises(ValidationError, match="objectives"):
+    missing = {item.key for item in services.completeness(agreement)}
+    assert {"objectives", "scope", "parties", "start_on", "division", "technology"} <= missing
+    with pytest.raises(ValidationError, match="1. objectives"):
         services.agreement_request_signatures(agreement=agreement, by=coordinator)
 
 

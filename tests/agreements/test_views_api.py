@@ -96,11 +96,14 @@ def test_sign_flow_through_pages(client, coordinator, librarian, outsider, schoo
         forms=["ill"],
         objectives="o",
         scope_collections="s",
+        scope_material_types="buku",
+        scope_people="siswa",
         relationship="r",
         methods_equipment="m",
         technology="t",
         shipping_paid_by="peminjam",
         start_on="2026-12-01",
+        renewal="Diperpanjang otomatis setiap tahun",
         parties=[{"library": school}, {"library": other_school}],
     )
     party = agreement.parties.first()

@@ -24,6 +24,9 @@ def test_draft_sign_and_download(page):
     page.fill("#id_number", "PKS/UJI/001")
     page.fill("#id_start_on", "2026-12-01")
     page.fill("#id_scope_collections", "Koleksi umum")
+    page.fill("#id_scope_material_types", "Buku tercetak")
+    page.fill("#id_scope_people", "Siswa dan guru")
+    page.fill("#id_renewal", "Diperpanjang otomatis setiap tahun")
     page.select_option("#id_parties-0-library", "SMAN1MDN")
     page.fill("#id_parties-0-representative", "Rosmawati")
     page.select_option("#id_parties-1-library", "SMPN7MDN")
@@ -46,9 +49,8 @@ def test_draft_sign_and_download(page):
         page.goto(url)
         page.locator("input[data-testid^='confirm-']").first.check()
         page.locator("button[data-testid^='sign-']").first.click()
-    expect(page.get_by_test_id("agreement-status")).to_contain_text(
-        "Berlaku"
-    )  # an agreement in force (a member is "Aktif")
+    # an agreement in force reads "Berlaku" (a member is "Aktif")
+    expect(page.get_by_test_id("agreement-status")).to_contain_text("Berlaku")
     expect(page.get_by_test_id("signed")).to_have_count(2)
 
     with page.expect_download() as download:

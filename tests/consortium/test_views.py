@@ -298,9 +298,16 @@ def test_coordinator_changes_consortium_settings(client, coordinator):
 
     client.force_login(coordinator)
     url = reverse("consortium_settings")
-    data = {"name": "Konsorsium Medan", "default_loan_days": 21, "lender_answer_days": 3, "retention_days": 60}
+    data = {
+        "name": "Konsorsium Medan",
+        "default_loan_days": 21,
+        "lender_answer_days": 3,
+        "retention_days": 60,
+        "agreement_number_prefix": "PKS/KPS-MEDAN",
+    }
     assert client.post(url, data).status_code == 302
     assert ConsortiumSettings.load().default_loan_days == 21
+    assert ConsortiumSettings.load().agreement_number_prefix == "PKS/KPS-MEDAN"
     response = client.post(url, {**data, "default_loan_days": 0, "lender_answer_days": 99})
     assert response.status_code == 200
     assert {"default_loan_days", "lender_answer_days"} <= set(response.context["form"].errors)
