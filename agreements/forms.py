@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from consortium.models import Library
 
 from .choices import Factor, Form, InstitutionKind, PartyRole
-from .models import CONTENT_FIELDS, Agreement
+from .models import CONTENT_FIELDS, LONG_TEXT_FIELDS, Agreement
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -57,22 +57,7 @@ class AgreementForm(forms.ModelForm):
         widgets = {
             "start_on": DATE,
             "end_on": DATE,
-            **{
-                name: forms.Textarea(attrs={"rows": 2})
-                for name in (
-                    "objectives",
-                    "scope_collections",
-                    "scope_material_types",
-                    "scope_services",
-                    "scope_people",
-                    "relationship",
-                    "renewal",
-                    "cost_sharing",
-                    "lost_item_compensation",
-                    "methods_equipment",
-                    "technology",
-                )
-            },
+            **{name: forms.Textarea(attrs={"rows": 2}) for name in LONG_TEXT_FIELDS},
         }
 
     def __init__(self, *args, suggested_number: str = "", **kwargs):

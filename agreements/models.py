@@ -40,6 +40,20 @@ CONTENT_FIELDS = [
     "items_per_student",
     "renewals_allowed",
 ]
+# Of those, the long texts: written in text areas, compared word by word between versions.
+LONG_TEXT_FIELDS = (
+    "objectives",
+    "scope_collections",
+    "scope_material_types",
+    "scope_services",
+    "scope_people",
+    "relationship",
+    "renewal",
+    "cost_sharing",
+    "lost_item_compensation",
+    "methods_equipment",
+    "technology",
+)
 
 
 class Agreement(models.Model):

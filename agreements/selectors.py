@@ -121,20 +121,8 @@ def information_partner_ids(library_ids, on: date | None = None) -> set[int]:
 
 MONEY_FIELDS = {"fee_per_loan", "fee_per_page", "yearly_contribution"}
 DATE_FIELDS = {"start_on", "end_on"}
-# Long texts are compared word by word; short ones (number, title, who pays shipping) read best as old -> new.
-TEXT_FIELDS = {
-    "objectives",
-    "scope_collections",
-    "scope_material_types",
-    "scope_services",
-    "scope_people",
-    "relationship",
-    "renewal",
-    "cost_sharing",
-    "lost_item_compensation",
-    "methods_equipment",
-    "technology",
-}
+# Long texts (models.LONG_TEXT_FIELDS) are compared word by word; short ones (number, title, who pays shipping)
+# read best as old -> new.
 EMPTY = "—"
 
 
@@ -237,7 +225,7 @@ def version_changes(old: dict, new: dict) -> list[Change]:
     Pure: reads only the two snapshots and the active language, so it is tested without a database.
     """
     from .choices import Form
-    from .models import CONTENT_FIELDS, Agreement
+    from .models import CONTENT_FIELDS, LONG_TEXT_FIELDS, Agreement
 
     changes = []
     for name in CONTENT_FIELDS:
@@ -250,7 +238,7 @@ def version_changes(old: dict, new: dict) -> list[Change]:
                 [_choice_label(Form, f) for f in before or []], [_choice_label(Form, f) for f in after or []]
             )
             changes.append(Change(field=name, label=label, lines=lines))
-        elif name in TEXT_FIELDS:
+        elif name in LONG_TEXT_FIELDS:
             changes.append(
                 Change(
                     field=name,
