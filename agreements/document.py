@@ -117,32 +117,33 @@ def build(agreement: Agreement) -> dict:
 
 
 def layout(agreement: Agreement) -> list[tuple]:
-    """The PDF's paragraphs in order, as (text, size, style, align, gap): everything the PDF shows, in the
-    active language. Cheap to compute; drawing it is the slow part, so it is also the PDF's cache key."""
+    """The PDF's paragraphs in order, as (text, size, style, align, gap, keep): everything the PDF shows, in the
+    active language; `keep`: how many of the following paragraphs must stand on the same page (a heading and the
+    start of its text). Cheap to compute; drawing it is the slow part, so it is also the PDF's cache key."""
     doc = build(agreement)
     lines: list[tuple] = []
 
-    def para(text, size=10.5, style="", align="J", gap=1.5):
-        lines.append((str(text), size, style, align, gap))
+    def para(text, size=10.5, style="", align="J", gap=1.5, keep=0):
+        lines.append((str(text), size, style, align, gap, keep))
 
     para(_("COOPERATION AGREEMENT").upper(), 14, "B", "C", 0)
     para(agreement.title, 12, "B", "C", 0)
     para(_("Number: %(number)s") % {"number": agreement.number}, 10.5, "", "C", 4)
-    para(_("The undersigned:"), style="B")
+    para(_("The undersigned:"), style="B", keep=1)
     for index, party in enumerate(doc["parties"], start=1):
         who = party.representative or "—"
         para(f"{index}. {party} — {who}{', ' + party.position if party.position else ''} ({party.get_role_display()})")
-    para(_("Considering:"), style="B")
+    para(_("Considering:"), style="B", keep=1)
     for letter, recital in zip("abcdefgh", doc["recitals"], strict=False):
         para(f"{letter}. {recital}")
     para(_("have agreed as follows:"), gap=3)
     for index, heading, paragraphs in doc["articles"]:
-        para(f"{_('Article')} {index}", 11, "B", "C", 0)
-        para(heading, 11, "B", "C", 1)
+        para(f"{_('Article')} {index}", 11, "B", "C", 0, keep=2)
+        para(heading, 11, "B", "C", 1, keep=1)
         for number, text in enumerate(paragraphs, start=1):
             para(f"({number}) {text}" if len(paragraphs) > 1 else text)
         lines.append(SPACE)
-    para(_("Signatures"), 11, "B", "C", 2)
+    para(_("Signatures"), 11, "B", "C", 2, keep=2)
     for block in doc["signature_blocks"]:
         signature = block["signature"]
         para(str(block["party"]), style="B", gap=0)
@@ -175,11 +176,25 @@ def _draw(title: str, lines: list[tuple]) -> bytes:
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     pdf.set_title(title)
     pdf.add_page()
-    for line in lines:
+
+    def height(line, *, most: float | None = None) -> float:
+        text, size, style, align, gap, _keep = line
+        pdf.set_font("DejaVu", style, size)
+        drawn = pdf.multi_cell(pdf.epw, 5.5, text, align=align, dry_run=True, output="HEIGHT")
+        return min(drawn, most or drawn) + gap
+
+    for index, line in enumerate(lines):
         if line is SPACE:
             pdf.ln(1)
             continue
-        text, size, style, align, gap = line
+        text, size, style, align, gap, keep = line
+        if keep:
+            # A heading is never left at the foot of a page: it moves to the next page with the start of its text
+            # (of which the first three lines are enough).
+            group = [other for other in lines[index : index + keep + 1] if other is not SPACE]
+            needed = sum(height(other, most=None if other[5] else 3 * 5.5) for other in group)
+            if pdf.will_page_break(needed) and pdf.get_y() > pdf.t_margin + 1:
+                pdf.add_page()
         pdf.set_font("DejaVu", style, size)
         pdf.multi_cell(pdf.epw, 5.5, text, align=align, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(gap)
