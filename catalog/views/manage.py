@@ -324,6 +324,17 @@ def comparison_rows(left: Record, right: Record, *, differing=None) -> list[tupl
     return rows
 
 
+def merge_unconfirmed(request) -> bool:
+    """A merge from the duplicate queue is confirmed by a tick next to the comparison (a split undoes it, but copies
+    and addresses move at once); keeping apart needs none. Says what to do when the tick is missing."""
+    if request.POST.get("decision") != "merge" or request.POST.get("confirm"):
+        return False
+    if not policy.can_curate_catalog(request.user):
+        raise PermissionDenied(_("Only a coordinator may decide about possible duplicates."))
+    messages.error(request, _("Tick the box that confirms you compared the records, then merge."))
+    return True
+
+
 class ReviewBulkDecideView(LoginRequiredMixin, View):
     """Decide the ticked possible duplicates the same way."""
 
@@ -332,6 +343,8 @@ class ReviewBulkDecideView(LoginRequiredMixin, View):
         decision = request.POST.get("decision")
         if not ids or decision not in ("merge", "apart"):
             messages.error(request, _("Tick at least one possible duplicate, then choose merge or keep apart."))
+            return redirect("catalog:review_list")
+        if merge_unconfirmed(request):
             return redirect("catalog:review_list")
         try:
             count = services.review_decide_many(
@@ -347,6 +360,8 @@ class ReviewBulkDecideView(LoginRequiredMixin, View):
 class ReviewDecideView(LoginRequiredMixin, View):
     def post(self, request, pk):
         review = get_object_or_404(MatchReview, pk=pk)
+        if merge_unconfirmed(request):
+            return redirect("catalog:review_list")
         try:
             services.review_decide(review=review, merge=request.POST.get("decision") == "merge", by=request.user)
         except ValidationError as exc:

@@ -62,7 +62,13 @@ def test_coordinator_compares_and_decides_each_pair(page, two_imports):
     bumi = entry(page, "Lentera Dipantara")
     expect(bumi.locator("tr.differs")).to_contain_text("Hasta Mitra")
 
-    # Merge the Laskar Pelangi pair: it leaves the list, one record remains.
+    # Merging asks for the tick that confirms the comparison; with it, the pair leaves the list, one record remains.
+    laskar.get_by_role("button", name="Edisi sama: gabungkan").click()
+    page.wait_for_load_state()
+    expect(page.get_by_text("Centang kotak yang menyatakan Anda sudah membandingkan")).to_be_visible()
+    expect(page.locator("li.review-entry")).to_have_count(2)
+    laskar = entry(page, "Laskar")
+    laskar.get_by_label("Saya sudah membandingkan kedua cantuman: keduanya satu edisi").check()
     laskar.get_by_role("button", name="Edisi sama: gabungkan").click()
     page.wait_for_load_state()
     expect(page.get_by_text("Keputusan disimpan.")).to_be_visible()

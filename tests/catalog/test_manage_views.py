@@ -125,7 +125,7 @@ def test_coordinator_reviews_merges_and_splits(client, coordinator, school, othe
     client.force_login(coordinator)
     assert client.get(reverse("catalog:review_list")).status_code == 200
     review = MatchReview.objects.get()
-    client.post(reverse("catalog:review_decide", args=[review.pk]), {"decision": "merge"})
+    client.post(reverse("catalog:review_decide", args=[review.pk]), {"decision": "merge", "confirm": "1"})
     assert Record.objects.count() == 1
     merged = Record.objects.get()
     source = merged.sources.get(library=other_school)

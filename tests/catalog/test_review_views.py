@@ -54,8 +54,24 @@ def test_bulk_keep_apart_records_the_pairs(client, coordinator, queue):
 
 def test_bulk_merge(client, coordinator, queue):
     client.force_login(coordinator)
-    client.post(reverse("catalog:review_decide_many"), {"review": [queue[0].pk], "decision": "merge"})
+    client.post(reverse("catalog:review_decide_many"), {"review": [queue[0].pk], "decision": "merge", "confirm": "1"})
     assert Record.objects.count() == 3 and MatchReview.objects.filter(status="open").count() == 1
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_a_merge_from_the_queue_asks_for_confirmation(client, coordinator, queue, bulk):
+    """Merging moves copies and addresses at once: without the tick that confirms the comparison, nothing merges
+    and the page says what to do; keeping apart needs no tick."""
+    client.force_login(coordinator)
+    url = reverse("catalog:review_decide_many") if bulk else reverse("catalog:review_decide", args=[queue[0].pk])
+    data = {"review": [queue[0].pk], "decision": "merge"} if bulk else {"decision": "merge"}
+    page = client.post(url, data, follow=True).content.decode()
+    assert "Centang kotak yang menyatakan Anda sudah membandingkan" in page
+    assert Record.objects.count() == 4 and MatchReview.objects.filter(status="open").count() == 2
+    client.post(url, {**data, "confirm": "1"})
+    assert Record.objects.count() == 3 and MatchReview.objects.filter(status="open").count() == 1
+    client.post(reverse("catalog:review_decide", args=[queue[1].pk]), {"decision": "apart"})
+    assert not MatchReview.objects.filter(status="open").exists()
 
 
 def test_bulk_without_a_tick_says_what_to_do(client, coordinator, queue):
