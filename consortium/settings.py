@@ -275,6 +275,8 @@ SPECTACULAR_SETTINGS = {
         "OfferStatusEnum": "acquisitions.choices.OfferStatus",
         "WantStatusEnum": "acquisitions.choices.WantStatus",
         "DonationItemStatusEnum": "acquisitions.choices.DonationItemStatus",
+        # The forms of cooperation, named "form" in one serializer and otherwise in another: one name for both.
+        "CooperationFormEnum": "agreements.choices.Form",
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {

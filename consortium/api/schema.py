@@ -63,6 +63,7 @@ class CachedSpectacularAPIView(SpectacularAPIView):
     Generating and rendering it took 0.3-0.5 s a request (bench/README.md, Slow pages).
     """
 
+    schema = None  # the document does not describe itself
     # (language, renderer format, media type) -> (body, headers). Only supported languages are keys, so a
     # client cannot grow it with made-up ?lang= values.
     rendered: dict[tuple[str, str, str], tuple[bytes, dict[str, str]]] = {}
