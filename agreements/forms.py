@@ -5,6 +5,7 @@ from consortium.models import Library
 
 from .choices import Factor, Form, InstitutionKind, PartyRole
 from .models import CONTENT_FIELDS, LONG_TEXT_FIELDS, Agreement
+from .services import DUTY_PARTY_GONE
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -108,8 +109,37 @@ class PartyForm(forms.Form):
     position = forms.CharField(label=_("Position"), max_length=200, required=False)
 
 
+def party_reference(*, prefix: str, library_code: str | None) -> str:
+    """How a duty names its party within one submission, before the party may be saved: a member library by its
+    code, an outside institution by its row of the parties formset (`parties-2`)."""
+    return library_code or prefix
+
+
+def party_choices(parties) -> list[tuple[str, str]]:
+    """The parties of the parties formset as they stand: saved, typed in this submission, or just added; rows
+    marked for deletion or left empty are not offered."""
+    choices = []
+    for row in parties.forms:
+        if row.is_bound:
+            data = row.cleaned_data if row.is_valid() else {}
+            library, institution = data.get("library"), (data.get("institution") or "").strip()
+            if data.get("DELETE"):
+                continue
+        else:
+            library = Library.objects.filter(code=row.initial.get("library")).first()
+            institution = (row.initial.get("institution") or "").strip()
+        if library is not None or institution:
+            reference = party_reference(prefix=row.prefix, library_code=library.code if library else None)
+            choices.append((reference, library.name if library else institution))
+    return choices
+
+
 class ResponsibilityForm(forms.Form):
-    party = forms.ChoiceField(label=_("Party"), required=False)
+    party = forms.ChoiceField(
+        label=_("Party"),
+        required=False,
+        error_messages={"invalid_choice": DUTY_PARTY_GONE},
+    )
     form = forms.ChoiceField(label=_("Form of cooperation"), choices=Form.choices)
     task = forms.CharField(label=_("Task"), max_length=300, required=False)
 

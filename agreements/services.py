@@ -23,6 +23,7 @@ EDITABLE = [Status.DRAFT, Status.REVIEW]
 REMINDER_DAYS = (60, 30, 7)
 
 NUMBER_TAKEN = gettext_lazy("Another agreement already has this number.")
+DUTY_PARTY_GONE = gettext_lazy("This duty's party is no longer among the parties: choose another one.")
 
 # What must be written down before anyone signs: every planning factor has at least one check here.
 ESSENTIALS = [
@@ -208,11 +209,14 @@ def agreement_save(
         if "number" not in str(exc):
             raise
         raise ValidationError({"number": NUMBER_TAKEN}) from exc
+    # Duties name their party by a reference from the editor (a library code, or a row for an institution),
+    # resolved here once the parties are saved, so that a new agreement gets its duties in the same save.
+    references: dict[str, Party] = {}
     if parties is not None:
         _check_parties(parties)
         keep = []
         for data in parties:
-            party_id = data.pop("id", None)
+            party_id, reference = data.pop("id", None), data.pop("reference", None)
             party = agreement.parties.filter(pk=party_id).first() if party_id else None
             party = party or Party(agreement=agreement)
             for name, value in data.items():
@@ -222,13 +226,20 @@ def agreement_save(
             party.full_clean()
             party.save()
             keep.append(party.pk)
+            if reference:
+                references[reference] = party
         agreement.parties.exclude(pk__in=keep).delete()
     if responsibilities is not None:
         agreement.responsibilities.all().delete()
         for data in responsibilities:
-            if data.get("party") is None:
+            party = data.get("party")
+            if party is None:
                 raise ValidationError({"responsibilities": _("Each responsibility needs a party.")})
-            item = Responsibility(agreement=agreement, **data)
+            if isinstance(party, str):
+                if party not in references:
+                    raise ValidationError({"responsibilities": DUTY_PARTY_GONE})
+                party = references[party]
+            item = Responsibility(agreement=agreement, **(data | {"party": party}))
             item.full_clean()
             item.save()
     _save_version(agreement, by)

@@ -14,7 +14,15 @@ from consortium.models import Library
 
 from . import document, selectors, services
 from .choices import Form, Status
-from .forms import TEMPLATES, AgreementForm, PartyFormSet, ResponsibilityFormSet, SignForm
+from .forms import (
+    TEMPLATES,
+    AgreementForm,
+    PartyFormSet,
+    ResponsibilityFormSet,
+    SignForm,
+    party_choices,
+    party_reference,
+)
 from .models import CONTENT_FIELDS, Agreement, AgreementVersion, Party
 
 
@@ -59,10 +67,22 @@ def _party_rows(formset) -> list[dict]:
         data = form.cleaned_data
         if not data or data.get("DELETE") or (data.get("library") is None and not data.get("institution")):
             continue
+        library = data["library"]
         rows.append(
             {key: data[key] for key in ("library", "institution", "kind", "role", "representative", "position")}
+            | {"reference": party_reference(prefix=form.prefix, library_code=library.code if library else None)}
             | ({"id": data["id"]} if data.get("id") else {})
         )
+    return rows
+
+
+def _duty_rows(formset) -> list[dict]:
+    rows = []
+    for form in formset:
+        data = form.cleaned_data
+        if not data or data.get("DELETE") or not (data.get("task") or "").strip():
+            continue
+        rows.append({"party": data.get("party") or None, "form": data["form"], "task": data["task"]})
     return rows
 
 
@@ -102,11 +122,6 @@ class AgreementEditView(LoginRequiredMixin, View):
             raise PermissionDenied(_("Only a coordinator drafts and manages agreements."))
         return super().dispatch(request, *args, **kwargs)
 
-    def party_choices(self):
-        if self.agreement is None:
-            return []
-        return [(str(p.pk), str(p)) for p in self.agreement.parties.select_related("library")]
-
     def render_page(self, form, parties, duties, status=200):
         checklist = services.checklist(self.agreement)
         return render(
@@ -126,6 +141,7 @@ class AgreementEditView(LoginRequiredMixin, View):
     def get(self, request, pk=None):
         if self.agreement:
             form = AgreementForm(instance=self.agreement)
+            saved = list(self.agreement.parties.select_related("library"))
             parties = PartyFormSet(
                 prefix="parties",
                 initial=[
@@ -138,14 +154,19 @@ class AgreementEditView(LoginRequiredMixin, View):
                         "representative": p.representative,
                         "position": p.position,
                     }
-                    for p in self.agreement.parties.select_related("library")
+                    for p in saved
                 ],
             )
+            # Each saved party is named the way the form names it: see party_reference.
+            references = {
+                p.pk: party_reference(prefix=f"parties-{i}", library_code=p.library.code if p.library_id else None)
+                for i, p in enumerate(saved)
+            }
             duties = ResponsibilityFormSet(
                 prefix="duties",
-                form_kwargs={"party_choices": self.party_choices()},
+                form_kwargs={"party_choices": party_choices(parties)},
                 initial=[
-                    {"party": str(r.party_id), "form": r.form, "task": r.task}
+                    {"party": references.get(r.party_id, ""), "form": r.form, "task": r.task}
                     for r in self.agreement.responsibilities.all()
                 ],
             )
@@ -165,37 +186,21 @@ class AgreementEditView(LoginRequiredMixin, View):
         # A copy of the stored agreement: the form checks uniqueness against others; the service saves.
         form = AgreementForm(data, instance=Agreement.objects.get(pk=self.agreement.pk) if self.agreement else None)
         parties = PartyFormSet(data, prefix="parties")
-        # The division of work is edited once the draft (and so its parties) exists.
-        duties = ResponsibilityFormSet(
-            data if self.agreement else None,
-            prefix="duties",
-            form_kwargs={"party_choices": self.party_choices()},
-        )
+        # A duty's party is one of the parties as typed in this very submission, saved or not: the service
+        # resolves the reference once it has saved them.
+        duties = ResponsibilityFormSet(data, prefix="duties", form_kwargs={"party_choices": party_choices(parties)})
         if adding:
-            _unchecked(form, parties, *([duties] if self.agreement else []))
+            _unchecked(form, parties, duties)
             return self.render_page(form, parties, duties)
-        if not (form.is_valid() and parties.is_valid() and (self.agreement is None or duties.is_valid())):
+        if not (form.is_valid() and parties.is_valid() and duties.is_valid()):
             return self.render_page(form, parties, duties, status=400)
-        responsibilities = None
-        if self.agreement is not None:
-            responsibilities = []
-            for duty in duties:
-                data = duty.cleaned_data
-                if not data or data.get("DELETE") or not (data.get("task") or "").strip():
-                    continue
-                party = (
-                    Party.objects.filter(agreement=self.agreement, pk=data["party"]).first()
-                    if data.get("party")
-                    else None
-                )
-                responsibilities.append({"party": party, "form": data["form"], "task": data["task"]})
         fields = {name: form.cleaned_data[name] for name in CONTENT_FIELDS}
         try:
             agreement = services.agreement_save(
                 by=request.user,
                 agreement=self.agreement,
                 parties=_party_rows(parties),
-                responsibilities=responsibilities,
+                responsibilities=_duty_rows(duties),
                 **fields,
             )
         except ValidationError as exc:

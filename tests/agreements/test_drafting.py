@@ -276,3 +276,94 @@ def test_deleting_a_party_row_still_works(client, coordinator, complete):
 def test_form_number_is_required_once_the_agreement_exists(complete):
     assert AgreementForm(instance=complete).fields["number"].required
     assert not AgreementForm().fields["number"].required
+
+
+# --- duties on parties typed in the same form
+
+
+def _party_row(index: int, **values) -> dict:
+    return {f"parties-{index}-{key}": value for key, value in ({"kind": "member", "role": "party"} | values).items()}
+
+
+def test_a_new_agreement_gets_its_duties_in_one_post(client, coordinator, school):
+    client.force_login(coordinator)
+    data = _post_data(
+        **{"parties-TOTAL_FORMS": "2", "duties-TOTAL_FORMS": "2"},
+        **_party_row(0, library=school.code),
+        **_party_row(1, institution="Dinas Perpustakaan Kota Medan", kind="public_library"),
+        **{"duties-0-party": "parties-1", "duties-0-form": "ill", "duties-0-task": "Membiayai kurir"},
+        **{"duties-1-party": school.code, "duties-1-form": "ill", "duties-1-task": "Mengatur kurir"},
+    )
+    response = client.post(reverse("agreements:agreement_create"), data)
+    assert response.status_code == 302, [response.context[k].errors for k in ("parties", "duties")]
+    agreement = Agreement.objects.get()
+    assert sorted((str(r.party), r.task) for r in agreement.responsibilities.all()) == [
+        ("Dinas Perpustakaan Kota Medan", "Membiayai kurir"),
+        (school.name, "Mengatur kurir"),
+    ]
+
+
+def test_add_a_duty_on_a_new_agreement_offers_the_parties_typed_so_far(client, coordinator, school):
+    client.force_login(coordinator)
+    data = _post_data(
+        **{"parties-TOTAL_FORMS": "3", "duties-TOTAL_FORMS": "1"},
+        **_party_row(0, library=school.code),
+        **_party_row(1, institution="Dinas Perpustakaan Kota Medan", kind="public_library"),
+        **_party_row(2, institution="Ditulis lalu dihapus", kind="public_library", DELETE="on"),
+        add="duties",
+    )
+    response = client.post(reverse("agreements:agreement_create"), data)
+    assert response.status_code == 200
+    assert not Agreement.objects.exists()
+    duties = response.context["duties"]
+    assert duties.total_form_count() == 2
+    offered = [(school.code, school.name), ("parties-1", "Dinas Perpustakaan Kota Medan")]
+    assert [row.fields["party"].choices[1:] for row in duties] == [offered, offered]
+    assert 'name="duties-1-party"' in response.content.decode()
+
+
+def test_editing_an_agreement_keeps_its_duties(client, coordinator, complete):
+    client.force_login(coordinator)
+    response = client.get(reverse("agreements:agreement_edit", args=[complete.pk]))
+    duty = complete.responsibilities.select_related("party__library").get()
+    assert response.context["duties"].forms[0]["party"].value() == duty.party.library.code
+    # Saved back as shown: the duty stays on its party.
+    form = response.context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() not in (None, "")}
+    for formset in (response.context["parties"], response.context["duties"]):
+        data |= {f"{formset.prefix}-TOTAL_FORMS": formset.total_form_count(), f"{formset.prefix}-INITIAL_FORMS": 0}
+        for row in formset:
+            data |= {row.add_prefix(name): row[name].value() or "" for name in row.fields if name != "DELETE"}
+    response = client.post(reverse("agreements:agreement_edit", args=[complete.pk]), data)
+    assert response.status_code == 302
+    duty_after = complete.responsibilities.get()
+    assert (duty_after.party_id, duty_after.task) == (duty.party_id, duty.task)
+
+
+def test_a_duty_whose_party_was_removed_is_a_form_error(client, coordinator, complete):
+    client.force_login(coordinator)
+    first, second = complete.parties.select_related("library")
+    data = _post_data(
+        number=complete.number,
+        **{"parties-TOTAL_FORMS": "2", "parties-INITIAL_FORMS": "2", "duties-TOTAL_FORMS": "1"},
+        **_party_row(0, id=first.pk, library=first.library.code),
+        **_party_row(1, id=second.pk, library=second.library.code, DELETE="on"),
+        **{"duties-0-party": second.library.code, "duties-0-form": "ill", "duties-0-task": "Kurir"},
+    )
+    response = client.post(reverse("agreements:agreement_edit", args=[complete.pk]), data)
+    assert response.status_code == 400
+    assert response.context["duties"].forms[0].errors["party"] == [services.DUTY_PARTY_GONE]
+    assert complete.parties.count() == 2  # nothing saved
+
+
+def test_a_duty_on_an_unknown_reference_is_refused_by_the_service(coordinator, school):
+    with pytest.raises(ValidationError) as caught:
+        services.agreement_save(
+            by=coordinator,
+            number="PKS/T/9",
+            title="Uji",
+            parties=[{"library": school, "reference": school.code}],
+            responsibilities=[{"party": "parties-1", "form": "ill", "task": "Kurir"}],
+        )
+    assert caught.value.message_dict == {"responsibilities": [str(services.DUTY_PARTY_GONE)]}
+    assert not Agreement.objects.exists()

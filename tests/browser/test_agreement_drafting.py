@@ -1,5 +1,7 @@
-"""A coordinator drafts an agreement between three schools factor by factor, adding the third party's row on the
-page (nothing saved yet), until the checklist of planning factors is empty."""
+"""A coordinator drafts an agreement between three schools factor by factor, adding the third party's row and the
+duties of the parties just typed on the page (nothing saved yet), until the checklist of planning factors is empty."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -50,25 +52,30 @@ def test_draft_three_parties_until_complete(page):
     page.fill("#id_methods_equipment", "Kurir dua kali seminggu.")
     page.fill("#id_shipping_paid_by", "Perpustakaan peminjam")
     page.fill("#id_technology", "Silang")
-    page.get_by_role("button", name="Simpan konsep").click()
-    expect(page.get_by_test_id("agreement-status")).to_contain_text("Konsep")
-    agreement = Agreement.objects.get()
-    assert agreement.number == "PKS/SILANG/2026/001" and agreement.parties.count() == 3
-    # Only the division of work (6) is left.
-    expect(page.get_by_test_id("missing")).to_have_count(1)
-    expect(page.get_by_test_id("missing")).to_contain_text("6. Pembagian tugas")
-
-    page.get_by_role("link", name="Ubah", exact=True).click()
+    # 6. the duties, before anything is saved: their parties are the ones typed above, the added one too.
     page.select_option("#id_duties-0-party", label="SMA Negeri 1 Medan")
     page.select_option("#id_duties-0-form", "ill")
     page.fill("#id_duties-0-task", "Mengatur kurir antarsekolah")
     page.get_by_role("button", name="Tambah tugas").click()
-    page.get_by_role("button", name="Tambah tugas").click()
-    expect(page.locator("[data-rows=duties] .party-row")).to_have_count(4)
+    expect(page.locator("[data-rows=duties] .party-row")).to_have_count(3)
     page.select_option("#id_duties-1-party", label="SMA Negeri 2 Binjai")
     page.select_option("#id_duties-1-form", "ill")
     page.fill("#id_duties-1-task", "Memindai halaman untuk salinan")
     page.get_by_role("button", name="Simpan konsep").click()
+    expect(page.get_by_test_id("agreement-status")).to_contain_text("Konsep")
+    agreement = Agreement.objects.get()
+    assert agreement.number == "PKS/SILANG/2026/001" and agreement.parties.count() == 3
+    assert sorted((r.party.library.code, r.task) for r in agreement.responsibilities.all()) == [
+        ("SMAN1MDN", "Mengatur kurir antarsekolah"),
+        ("SMAN2BNJ", "Memindai halaman untuk salinan"),
+    ]
+
+    # Editing keeps the duties on their parties.
+    page.get_by_role("link", name="Ubah", exact=True).click()
+    expect(page.locator("#id_duties-1-party option:checked")).to_have_text("SMA Negeri 2 Binjai")
+    page.get_by_role("button", name="Simpan konsep").click()
+    expect(page).to_have_url(re.compile(rf"/agreements/{agreement.pk}/$"))
+    assert agreement.responsibilities.count() == 2 and agreement.versions.count() == 2
 
     expect(page.get_by_test_id("missing")).to_have_count(0)
     expect(page.get_by_test_id("complete")).to_be_visible()

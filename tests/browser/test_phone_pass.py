@@ -1,4 +1,5 @@
-"""The ten most used pages at phone width (390 x 844), each as the person who uses it: none scrolls sideways."""
+"""The ten most used pages at phone width (390 x 844) and at a desktop width (1280 x 800), in Indonesian and in
+English, each as the person who uses it: none scrolls sideways."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -13,6 +14,7 @@ from tests.factories import LibraryFactory, make_coordinator, make_librarian, ma
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
 LONG = "Sejarah Perkembangan Perpustakaan Sekolah di Sumatera Utara dari Masa ke Masa: Sebuah Tinjauan"
 HEADER = b"title,authors,publisher,year,call_number,shelf_location,barcode\n"
 
@@ -42,11 +44,22 @@ def network(ill_agreement):
     return agreement, Record.objects.filter(holdings__library=school).first()
 
 
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(viewport=PHONE, locale="id-ID", base_url=live_server.url)
+@pytest.fixture(
+    params=[("id", PHONE), ("en", PHONE), ("id", DESKTOP), ("en", DESKTOP)],
+    ids=["phone-id", "phone-en", "desktop-id", "desktop-en"],
+)
+def phone(request, browser, live_server):
+    """A page at the width and in the language of the pass: English through the language switch (a cookie),
+    as a reader would, since pages ignore Accept-Language."""
+    language, viewport = request.param
+    context = browser.new_context(viewport=viewport, locale="id-ID", base_url=live_server.url)
     context.set_default_timeout(15000)
     page = context.new_page()
+    page.expected_language = language  # checked on every page of the pass: the cookie outlives the login
+    if language == "en":
+        page.goto("/")
+        page.get_by_role("button", name="English").click()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
     yield page
     context.close()
 
@@ -66,8 +79,9 @@ def overflowing(page, urls) -> list[tuple[str, object]]:
         response = page.goto(url)
         assert response.status == 200, url
         expect(page.locator("main#main")).to_be_visible()
+        expect(page.locator("html")).to_have_attribute("lang", page.expected_language)
         width = page.evaluate("document.documentElement.scrollWidth")
-        if width > PHONE["width"]:
+        if width > page.viewport_size["width"]:
             wide.append((url, width))
         tables = page.evaluate(SCROLLING_TABLES_JS)
         if tables:
