@@ -277,7 +277,8 @@ class ReviewListView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["comparisons"] = [(review, review_rows(review)) for review in context["object_list"]]
+        libraries = library_names()
+        context["comparisons"] = [(review, review_rows(review, libraries)) for review in context["object_list"]]
         return context
 
 
@@ -292,17 +293,19 @@ REVIEW_FIELDS = (
     ("edition", gettext_lazy("Edition"), {"edition"}),
     ("physical_description", gettext_lazy("Physical description"), {"pages", "volumes"}),
     ("isbns", gettext_lazy("ISBN"), {"isbn"}),
+    ("material_type", gettext_lazy("Material type"), {"material_type"}),
 )
 
 
-def review_rows(review: MatchReview) -> list[tuple[str, str, str, bool]]:
+def review_rows(review: MatchReview, libraries=None) -> list[tuple[str, str, str, bool]]:
     """(label, the new record's value, the earlier record's value, whether the field differs) per field."""
-    return comparison_rows(review.record, review.candidate, differing=review.differing)
+    return comparison_rows(review.record, review.candidate, differing=review.differing, libraries=libraries)
 
 
-def comparison_rows(left: Record, right: Record, *, differing=None) -> list[tuple[str, str, str, bool]]:
-    """Two records' fields side by side. A field is marked when one of `differing` (dedup features) is read
-    from it, or, without them, when both records have a value and the values differ."""
+def comparison_rows(left: Record, right: Record, *, differing=None, libraries=None) -> list[tuple[str, str, str, bool]]:
+    """Two records' fields side by side, and the schools holding each. A field is marked when one of `differing`
+    (dedup features) is read from it, or, without them, when both records have a value and the values differ.
+    `libraries`: library_names(), when the caller compares many pairs."""
 
     def shown(record, name):
         value = getattr(record, name)
@@ -310,6 +313,8 @@ def comparison_rows(left: Record, right: Record, *, differing=None) -> list[tupl
             return "; ".join(author["name"] for author in value or ())
         if name == "isbns":
             return ", ".join(value or ())
+        if name == "material_type":
+            return record.get_material_type_display()
         return "" if value is None else str(value)
 
     rows = []
@@ -321,6 +326,12 @@ def comparison_rows(left: Record, right: Record, *, differing=None) -> list[tupl
             else:
                 differs = bool(features & set(differing))
             rows.append((label, mine, theirs, differs))
+    libraries = libraries if libraries is not None else library_names()
+    holders = [
+        ", ".join(libraries[i].name for i in record.holding_library_ids if i in libraries) for record in (left, right)
+    ]
+    if any(holders):
+        rows.append((_("Held by"), *holders, False))
     return rows
 
 
@@ -449,11 +460,6 @@ class RecordMergeView(CuratorRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def render_page(self, *, error=None, status=200):
-        libraries = library_names()
-        holders = [
-            ", ".join(libraries[i].name for i in record.holding_library_ids if i in libraries)
-            for record in (self.keep, self.merge)
-        ]
         return render(
             self.request,
             self.template_name,
@@ -461,7 +467,7 @@ class RecordMergeView(CuratorRequiredMixin, View):
                 "keep": self.keep,
                 "merge": self.merge,
                 "back": self.back,
-                "rows": [*comparison_rows(self.keep, self.merge), (_("Held by"), *holders, False)],
+                "rows": comparison_rows(self.keep, self.merge),
                 "error": error,
             },
             status=status,

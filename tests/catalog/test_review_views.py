@@ -91,3 +91,17 @@ def test_librarian_cannot_decide_in_bulk(client, librarian, queue):
 def test_anonymous_is_sent_to_log_in(client, queue):
     response = client.post(reverse("catalog:review_decide_many"), {"review": [queue[0].pk], "decision": "merge"})
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_the_comparison_names_the_material_type_and_the_schools_holding_each(client, coordinator, queue, school):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(coordinator)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("catalog:review_list"))
+    rows = {str(label): (mine, theirs) for label, mine, theirs, _differs in response.context["comparisons"][0][1]}
+    assert rows["Jenis bahan"] == ("Buku", "Buku")
+    new, earlier = rows["Dimiliki oleh"]
+    assert school.name in earlier and school.name not in new
+    assert sum("consortium_library" in q["sql"] for q in queries.captured_queries) <= 3  # not one per pair
