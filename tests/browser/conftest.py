@@ -88,3 +88,34 @@ def assert_accessible_basics(page) -> None:
     assert page.evaluate(UNLABELLED_FIELDS_JS) == []
     width = page.viewport_size["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.fixture
+def ship_a_book(ill_agreement):
+    """Bumi Manusia asked for by a student of SMA Negeri 1 Medan and shipped by SMA Negeri 2 Medan from the copy
+    `barcode`, due in `days`: the request as the lender left it (the borrower's librarian is "rosmawati")."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from catalog.models import Holding, Record
+    from loans import services
+    from tests.factories import LibraryFactory, make_librarian, make_student
+
+    def ship(*, barcode: str = "SMAN2-0001", days: int = 14):
+        borrower = LibraryFactory(code="SMAN1MDN", name="SMA Negeri 1 Medan")
+        lender = LibraryFactory(code="SMAN2MDN", name="SMA Negeri 2 Medan")
+        ill_agreement(borrower, lender, loan_days=14)
+        student = make_student(borrower, username="putri")
+        ours = make_librarian(borrower, username="rosmawati")
+        theirs = make_librarian(lender, username="hendra")
+        record = Record.objects.create(
+            title="Bumi Manusia", authors=[{"name": "Pramoedya Ananta Toer", "role": "author"}]
+        )
+        Holding.objects.create(record=record, library=lender, barcode=barcode, call_number="899.221 TOE b")
+        request = services.ill_request_create(by=student, record=record)
+        request = services.ill_request_approve(request=request, by=ours)
+        request = services.ill_request_will_supply(request=request, by=theirs)
+        return services.ill_request_ship(request=request, by=theirs, due_on=timezone.localdate() + timedelta(days=days))
+
+    return ship

@@ -1,16 +1,13 @@
 """The request page's timeline tells each step as a sentence with the schools and dates, in both languages."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from catalog.models import Holding, Record
 from loans import services
 from tests.browser.conftest import login
-from tests.factories import LibraryFactory, make_librarian, make_student
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,22 +18,10 @@ CODE = re.compile(r"\b[a-z]+_[a-z_]+\b")
 
 
 @pytest.fixture
-def shipped(ill_agreement):
-    borrower = LibraryFactory(code="SMAN1MDN", name="SMA Negeri 1 Medan")
-    lender = LibraryFactory(code="SMAN2MDN", name="SMA Negeri 2 Medan")
-    ill_agreement(borrower, lender, loan_days=14)
-    student = make_student(borrower, username="putri")
-    ours = make_librarian(borrower, username="rosmawati")
-    theirs = make_librarian(lender, username="hendra")
-    record = Record.objects.create(title="Bumi Manusia", authors=[{"name": "Pramoedya Ananta Toer", "role": "author"}])
-    Holding.objects.create(record=record, library=lender, barcode="SMAN2-0001", call_number="899.221 TOE b")
-    request = services.ill_request_create(by=student, record=record)
-    request = services.ill_request_approve(request=request, by=ours)
-    request = services.ill_request_will_supply(request=request, by=theirs)
-    due = timezone.localdate() + timedelta(days=12)
-    request = services.ill_request_ship(request=request, by=theirs, due_on=due)
-    request = services.ill_request_receive(request=request, by=ours)
-    return request, due
+def shipped(ship_a_book):
+    request = ship_a_book(days=12)
+    librarian = request.requester.memberships.get(role="librarian").user
+    return services.ill_request_receive(request=request, by=librarian), request.due_on
 
 
 def steps(page):

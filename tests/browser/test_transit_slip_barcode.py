@@ -7,16 +7,11 @@ test does not check the drawing against itself.
 """
 
 import xml.etree.ElementTree as ET
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from catalog.models import Holding, Record
-from loans import services
 from tests.browser.conftest import login
-from tests.factories import LibraryFactory, make_librarian, make_student
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -91,20 +86,9 @@ def decode_code128(runs: str) -> str:
 
 
 @pytest.fixture
-def shipped(ill_agreement):
-    borrower = LibraryFactory(code="SMAN1MDN", name="SMA Negeri 1 Medan")
-    lender = LibraryFactory(code="SMAN2MDN", name="SMA Negeri 2 Medan")
-    ill_agreement(borrower, lender, loan_days=14)
-    student = make_student(borrower, username="putri")
-    ours = make_librarian(borrower, username="rosmawati")
-    theirs = make_librarian(lender, username="hendra")
-    record = Record.objects.create(title="Bumi Manusia", authors=[{"name": "Pramoedya Ananta Toer", "role": "author"}])
+def shipped(ship_a_book):
     # Digits and letters mixed: python-barcode switches between sets B and C inside the symbol.
-    Holding.objects.create(record=record, library=lender, barcode="SMAN2-00012345-b", call_number="899.221 TOE b")
-    request = services.ill_request_create(by=student, record=record)
-    request = services.ill_request_approve(request=request, by=ours)
-    request = services.ill_request_will_supply(request=request, by=theirs)
-    return services.ill_request_ship(request=request, by=theirs, due_on=timezone.localdate() + timedelta(days=14))
+    return ship_a_book(barcode="SMAN2-00012345-b")
 
 
 def test_the_slip_barcodes_decode_to_the_copy_and_the_request(page, shipped):
