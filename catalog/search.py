@@ -39,8 +39,10 @@ MAX_TERMS = 12
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 10_000  # deeper pages are refused politely (and OFFSET stays a sane number)
-# Counts above this are shown as "more than N"; facets are counted over at most this many matches.
-FACET_SAMPLE = 5000
+# Counts above this are shown as "more than N"; facets are counted over at most this many matches, and a common
+# word's page is ranked among them (and the probes, see BOUNDED_PROBE). 2,000 rather than 5,000 since issue 16: the
+# sample's read and counts are most of a broad search's time (bench/README.md).
+FACET_SAMPLE = 2000
 SUBJECT_FACET_SIZE = 12
 SUGGEST_MIN_SIMILARITY = 0.35
 
@@ -444,22 +446,22 @@ class SqlFilter:
         return " AND ".join(self.where) if self.where else "TRUE"
 
 
-# The title/subtitle (weight A) and author (weight B) lexemes of a record's vector: indexed on their own
-# (migration 0008) so a common word's best matches can be found without ranking every record that has it.
-TITLE_AUTHOR_VECTOR = "ts_filter(r.search_vector, '{a,b}')"
 # Ranking (see score_sql): ts_rank's weights put title above author above subject above summary; on top of it an
 # exact title, a title that starts with the query and the query's words next to each other in the title or
 # authors. ts_rank of one record rarely passes 1 per query word, so each bonus outweighs the one below it.
 EXACT_TITLE_BONUS = 8
 TITLE_START_BONUS = 4
 PHRASE_BONUS = 2
-# More matches than SCORE_ALL_LIMIT: the page is ranked among a bounded set of candidates (the first records held
-# somewhere with every word in the title or authors, those whose title is or starts with the query, and the
-# searcher's own school's), not among every match: a word in 60,000 titles would otherwise be ranked 60,000 times.
-BOUNDED_CANDIDATES = 500
+# More matches than the facet sample: the page is ranked among a bounded pool, not among every match (a word in
+# 400,000 records would otherwise be ranked 400,000 times): the sample itself (its first FACET_SAMPLE matches, each
+# scored in the same pass that counts the facets), the records whose title is or starts with the query, and the
+# searcher's own school's (BOUNDED_PROBE of each). Relevance pages that reach past BOUNDED_DEPTH results rank every
+# match, so that paging on never meets a different order.
 BOUNDED_PROBE = 200
-# Up to this many matches every one is scored (from the facet sample's pass); above it, the bounded candidates.
-SCORE_ALL_LIMIT = 500
+BOUNDED_DEPTH = 125
+# A word in more than this share of the catalog is checked on the rows read, not looked up in the search index
+# (Searcher._words_are_common; bench/README.md, issue 16).
+COMMON_SHARE = 0.12
 # The title as match keys fold it (catalog.normalize.fold, the key's first part), or folded in SQL when a record
 # was saved without a key.
 TITLE_KEY_SQL = (
@@ -485,15 +487,18 @@ def score_sql(cq: CompiledQuery, alias: str = "r") -> tuple[str, list]:
     if cq.phrase:
         sql += f" + CASE WHEN ts_filter({a}.search_vector, '{{a,b}}') @@ %s::tsquery THEN {PHRASE_BONUS} ELSE 0 END"
         args.append(cq.phrase)
-    return sql, args
+    # A float sorts several times faster than a numeric: the pool of a common word (2,000 and more) is sorted on it.
+    return f"({sql})::float8", args
 
 
 def build_filter(
-    params: SearchParams, tsquery: str, *, scope_ids: list[int], vector: str = "r.search_vector"
+    params: SearchParams, tsquery: str, *, scope_ids: list[int], words_by_index: bool = True
 ) -> SqlFilter:
+    """The WHERE clause of a search. `words_by_index=False` checks the words on each row read by other means (the
+    function behind @@ is not an index condition): for a look-up that a narrower index drives."""
     f = SqlFilter()
     if tsquery:
-        f.add(f"{vector} @@ %s::tsquery", tsquery)
+        f.add("r.search_vector @@ %s::tsquery" if words_by_index else "ts_match_vq(r.search_vector, %s::tsquery)", tsquery)
     libraries = list(params.libraries)
     if params.scope == "mine" and scope_ids:
         libraries = [lib for lib in libraries if lib in scope_ids] or scope_ids
@@ -702,13 +707,15 @@ class Searcher:
         tsquery = cq.tsquery
         # Own school first: students and staff searching the whole consortium see their school's copies on top.
         first_ids = self.home_ids if p.scope == "all" and not p.libraries else []
-        flt = build_filter(p, tsquery, scope_ids=self.home_ids)
         offset = (p.page - 1) * p.page_size
-        with connection.cursor() as cursor:
-            # Counts, facets and (when every match fits in the sample) the page itself, in one pass.
+        with transaction.atomic(), connection.cursor() as cursor:
+            # No parallel workers: the sample stops after its first matches, which one process reads in a fraction
+            # of the time it takes to start workers that first build the whole match bitmap (17 against 48 ms for a
+            # word in a fifth of the catalog), and under load they would take the other requests' CPU.
+            common = self._plan_sample(cursor, cq)
+            flt = build_filter(p, tsquery, scope_ids=self.home_ids, words_by_index=not common)
+            # Counts, facets and (unless a deep page needs every match ordered) the page itself, in one pass.
             ids = self._facets(cursor, result, flt, cq, first_ids, offset)
-            if ids is None and tsquery and p.effective_sort == "relevance":
-                ids = self._bounded_page(cursor, cq, first_ids, offset)
             if ids is None:
                 # The ranked (or sorted) query over every match.
                 order_sql, order_args = order_by(p, cq, first_ids=first_ids)
@@ -724,68 +731,50 @@ class Searcher:
         hits = [make_hit(records[rid], self.libraries, set(self.home_ids)) for rid in ids if rid in records]
         result.hits = hits
 
-    def _bounded_page(self, cursor, cq: CompiledQuery, first_ids: list[int], offset: int) -> list[int] | None:
-        """A page of a query with more matches than the sample, ranked among bounded candidates (see
-        BOUNDED_CANDIDATES); None when they cannot fill the page (the caller then ranks every match)."""
-        p = self.params
-        end = offset + p.page_size
-        if end > BOUNDED_CANDIDATES // 4:
-            return None  # deep pages of relevance: rank everything
-        held = "cardinality(r.holding_library_ids) > 0"
-        by_title = build_filter(p, cq.tsquery, scope_ids=self.home_ids, vector=TITLE_AUTHOR_VECTOR)
-        every = build_filter(p, cq.tsquery, scope_ids=self.home_ids)
-        # The title/author index finds the candidates; the whole vector still decides (a -word in a summary).
-        sources = [
-            f"(SELECT r.id FROM catalog_record r WHERE {by_title.sql} AND r.search_vector @@ %s::tsquery AND {held}"
-            f" LIMIT {BOUNDED_CANDIDATES})"
-        ]
-        args = [*by_title.params, cq.tsquery]
-        if cq.title_key:
-            # Exact titles and titles that start with the query, found on the match key's index by range.
-            key = cq.title_key
-            sources.append(
-                "(SELECT r.id FROM catalog_record r WHERE ((r.match_key >= %s AND r.match_key < %s)"
-                f" OR (r.match_key >= %s AND r.match_key < %s)) AND {every.sql} AND {held} LIMIT {BOUNDED_PROBE})"
-            )
-            args += [key + "|", key + "}", key + " ", key + "!", *every.params]
-        if first_ids:
-            sources.append(
-                f"(SELECT r.id FROM catalog_record r WHERE r.holding_library_ids && %s::bigint[] AND {every.sql}"
-                f" LIMIT {BOUNDED_PROBE})"
-            )
-            args += [first_ids, *every.params]
-        order_sql, order_args = order_by(p, cq, first_ids=first_ids)
+    def _plan_sample(self, cursor, cq: CompiledQuery) -> bool:
+        """Set the transaction up for the sample and tell whether the query is one word (or synonym group of
+        words) that Postgres' statistics find in more than COMMON_SHARE of the catalog.
+
+        Such a word's sample is read faster by checking it on the rows that another condition's index (a school's
+        holdings) or the table's order gives: its list in the search index is a third of a million entries to
+        decode (30 ms) before the first match. Phrases and several words stay on the index: their statistics are
+        a guess, and a wrong guess would read the whole catalog."""
+        positive = [unit for unit in cq.units if not unit.negated]
+        one_word = len(positive) == 1 and not any(" " in alt for alt in positive[0].alternatives) and cq.tsquery
         cursor.execute(
-            f"/* search:ranked */ SELECT r.id FROM catalog_record r WHERE r.id IN ({' UNION ALL '.join(sources)})"
-            f" ORDER BY {order_sql} LIMIT %s OFFSET %s",
-            [*args, *order_args, p.page_size, offset],
+            "SELECT set_config('max_parallel_workers_per_gather', '0', true)"
+            + (", silang_match_share(%s::tsquery)" if one_word else ""),
+            [cq.tsquery] if one_word else [],
         )
-        ids = [row[0] for row in cursor.fetchall()]
-        return ids if len(ids) == p.page_size else None
+        return bool(one_word) and cursor.fetchone()[1] >= COMMON_SHARE
 
     def _facets(
         self, cursor, result: SearchResult, flt: SqlFilter, cq: CompiledQuery, first_ids: list[int], offset: int
     ) -> list[int] | None:
-        """Fill count and facets; return the page's ids when the sample holds every match (and, for relevance, no
-        more than SCORE_ALL_LIMIT), else None."""
+        """Fill count and facets; return the page's ids, or None when only ordering every match gives it (a page
+        of another sort, or a relevance page deeper than BOUNDED_DEPTH, with more matches than the sample)."""
         p = self.params
         tsquery = cq.tsquery
         relevance = p.effective_sort == "relevance" and bool(tsquery)
+        score_col, score_args, page_args, pool_args = "", [], [], []
         if relevance:
-            # Every match is scored only when there are few (a one-time filter): above SCORE_ALL_LIMIT the page
-            # comes from the bounded candidates, and scoring up to 5,000 records here would be waste.
-            page_order, page_args = order_by(p, cq, first_ids=first_ids, alias="pm")
-            page_from = "catalog_record pm WHERE pm.id IN (SELECT id FROM m) AND (SELECT count(*) FROM m) <= %s"
-            page_from_args, page_alias = [min(SCORE_ALL_LIMIT, FACET_SAMPLE)], "pm"
+            # Every sampled match is scored as it is read (a thousandth of a second per thousand records): with every
+            # match in the sample the ranking is exact; with more, the sample is most of the bounded pool.
+            score, score_args = score_sql(cq, "r")
+            score_col = f", {score} AS score"
+            page_order, page_args = order_by(p, cq, first_ids=first_ids, alias="c", rank_column="score")
+            pool, pool_args = self._probes(cq, first_ids)
+            page_from = f"(SELECT id, holding_library_ids, year, score FROM m{pool}) c"
+            page_alias = "c"
         else:
             page_order, page_args = order_by(p, cq, first_ids=first_ids, alias="m")
-            page_from, page_from_args, page_alias = "m", [], "m"
-        # unnest() in the select list, not as a lateral join: half the cost over a 5,000-record sample.
+            page_from, page_alias = "m", "m"
+        # unnest() in the select list, not as a lateral join: half the cost over a full sample.
         cursor.execute(
             f"""/* search:sample */
             WITH m AS MATERIALIZED (
                 SELECT r.id, r.holding_library_ids, r.available_library_ids, r.material_type, r.language, r.year,
-                       r.ddc, r.subjects, r.title, r.last_added
+                       r.ddc, r.subjects, r.title, r.last_added{score_col}
                   FROM catalog_record r WHERE {flt.sql} LIMIT %s)
             SELECT 'n', '', count(*) FROM m
             UNION ALL SELECT 'library', l::text, count(*) FROM (SELECT unnest(holding_library_ids) l FROM m) x
@@ -802,11 +791,12 @@ class Searcher:
                          FROM {page_from} ORDER BY {page_order} LIMIT %s OFFSET %s)
             """,
             [
+                *score_args,
                 *flt.params,
                 FACET_SAMPLE + 1,
                 SUBJECT_FACET_SIZE,
                 *page_args,
-                *page_from_args,
+                *pool_args,
                 *page_args,
                 p.page_size,
                 offset,
@@ -854,7 +844,40 @@ class Searcher:
             if not any(f.value == subject for f in facets["subject"]):
                 facets["subject"].append(FacetValue(subject, subject, 0, True))
         result.facets = facets
-        return page if result.count_exact and (n <= SCORE_ALL_LIMIT or not relevance) else None
+        if result.count_exact or (relevance and offset + p.page_size <= BOUNDED_DEPTH and len(page) == p.page_size):
+            return page
+        return None  # the pool cannot fill the page (matches that no school holds, say): every match is ranked
+
+    def _probes(self, cq: CompiledQuery, first_ids: list[int]) -> tuple[str, list]:
+        """SQL (UNION ... to add to the sample) for the rest of the bounded pool, with its arguments: matches whose
+        title is or starts with the query, and the own school's. Each runs only when the sample is full, so the
+        words are common: the match key's or the holdings' index leads, and the words are checked on the rows (a
+        word in a third of the catalog costs 25 ms to look up in the search index)."""
+        if not cq.title_key and not first_ids:
+            return "", []
+        flt = build_filter(self.params, cq.tsquery, scope_ids=self.home_ids, words_by_index=False)
+        score, score_args = score_sql(cq, "r")
+        full = f"(SELECT count(*) FROM m) > {FACET_SAMPLE}"
+        probes, args = [], []
+        if cq.title_key:
+            # Found on the match key's index by range: exact titles, and titles that start with the query.
+            key = cq.title_key
+            probes.append(
+                "(r.match_key >= %s AND r.match_key < %s) OR (r.match_key >= %s AND r.match_key < %s)",
+            )
+            args.append([key + "|", key + "}", key + " ", key + "!"])
+        if first_ids:
+            probes.append("r.holding_library_ids && %s::bigint[]")
+            args.append([first_ids])
+        sql, sql_args = "", []
+        for probe, probe_args in zip(probes, args, strict=True):
+            sql += (
+                f" UNION (SELECT r.id, r.holding_library_ids, r.year, {score} FROM catalog_record r"
+                f" WHERE {full} AND ({probe}) AND {flt.sql} AND cardinality(r.holding_library_ids) > 0"
+                f" LIMIT {BOUNDED_PROBE})"
+            )
+            sql_args += [*score_args, *probe_args, *flt.params]
+        return sql, sql_args
 
     # --- did you mean ---
 

@@ -252,6 +252,26 @@ AS $function$ SELECT setweight(to_tsvector('indonesian'::regconfig, silang_unacc
 
 """
 
+FUNCTIONS["silang_match_share"] = r"""
+CREATE OR REPLACE FUNCTION public.silang_match_share(q tsquery)
+ RETURNS double precision
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+    plan json;
+    total float8;
+BEGIN
+    SELECT reltuples INTO total FROM pg_class WHERE oid = 'catalog_record'::regclass;
+    IF total IS NULL OR total <= 0 THEN
+        RETURN 0;  -- never analysed: the index is the safe choice
+    END IF;
+    EXECUTE format('EXPLAIN (FORMAT JSON) SELECT 1 FROM catalog_record WHERE search_vector @@ %L::tsquery', q)
+        INTO plan;
+    RETURN (plan -> 0 -> 'Plan' ->> 'Plan Rows')::float8 / total;
+END $function$
+
+"""
+
 FUNCTIONS["silang_search_text"] = r"""
 CREATE OR REPLACE FUNCTION public.silang_search_text(text)
  RETURNS text

@@ -1,5 +1,8 @@
+from html import escape
+
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
 register = template.Library()
@@ -8,11 +11,15 @@ FACET_VISIBLE = 10
 
 
 def _items(name: str, values) -> str:
-    return format_html_join(
-        "",
-        '<li><label class="check"><input type="checkbox" name="{}" value="{}"{}> {} '
-        '<span class="facet-count">({})</span></label></li>',
-        ((name, f.value, " checked" if f.selected else "", f.label, f.count) for f in values),
+    # Plain escaping and one join: format_html per checkbox was half the page's Python for a broad search.
+    name = escape(name)
+    return mark_safe(
+        "".join(
+            f'<li><label class="check"><input type="checkbox" name="{name}" value="{escape(str(f.value))}"'
+            f'{" checked" if f.selected else ""}> {escape(str(f.label))} '
+            f'<span class="facet-count">({int(f.count)})</span></label></li>'
+            for f in values
+        )
     )
 
 

@@ -479,10 +479,11 @@ def test_decade_links_set_the_year_range(client, facet_set):
 def test_search_query_count_is_flat(client, libs, django_assert_max_num_queries):
     for n in range(25):
         make_record(f"Kamus bahasa {n}", subjects=["Bahasa"], holdings=[libs[n % 3], libs[(n + 1) % 3]])
-    # libraries, tsquery, ranked page, count+facets, records, suggestion (+ session/auth when signed in)
-    with django_assert_max_num_queries(7):
+    # libraries, synonyms, tsquery, the sample's settings, count+facets+page, records, suggestion, and the savepoint
+    # pair of the sample's transaction inside the test's (+ session/auth when signed in)
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("catalog:search"), {"q": "kamus"}).status_code == 200
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("api:search"), {"q": "kamus"}).status_code == 200
 
 
@@ -540,57 +541,64 @@ def full_ranking(word: str) -> list[int]:
 @pytest.fixture
 def common_word_catalog(monkeypatch, libs):
     """'pelangi' in many summaries and subjects, in fewer titles and authors: more matches than the sample."""
+    from catalog.normalize import match_key
+
     monkeypatch.setattr("catalog.search.FACET_SAMPLE", 5)
-    monkeypatch.setattr("catalog.search.SCORE_ALL_LIMIT", 5)
     held = [libs[0]]
+
+    def make(title, **fields):  # with the match key the services give a record: the title probe reads it
+        key = match_key(title=title, first_author="", year=None, publisher="")
+        return make_record(title, match_key=key, holdings=held, **fields)
+
     for n in range(30):
-        make_record(
-            f"Cerita {n}", summary=f"kisah pelangi di desa ke {n} dan pelangi lagi", subjects=["Pelangi"], holdings=held
-        )
+        make(f"Cerita {n}", summary=f"kisah pelangi di desa ke {n} dan pelangi lagi", subjects=["Pelangi"])
     for n in range(12):
-        make_record(f"Pelangi {n}", holdings=held)
+        make(f"Pelangi {n}")
     for n in range(4):
-        make_record(f"Senja {n}", authors=["Pelangi Siregar"], holdings=held)
+        make(f"Senja {n}", authors=["Pelangi Siregar"])
     for n in range(3):
-        make_record(f"Pelangi pagi {n}", subjects=["Pelangi"], summary="pelangi", holdings=held)
+        make(f"Pelangi pagi {n}", subjects=["Pelangi"], summary="pelangi")
 
 
 def ranked_in_full(monkeypatch, query, **extra):
-    """The page as the ranking of every match gives it (the bounded candidates switched off)."""
+    """The page as the ranking of every match gives it (the bounded pool switched off)."""
     with monkeypatch.context() as m:
-        m.setattr("catalog.search.Searcher._bounded_page", lambda self, *a: None)
+        m.setattr("catalog.search.BOUNDED_DEPTH", 0)
         return ids(run(query, **extra))
 
 
-def spy_bounded(monkeypatch) -> list:
-    import catalog.search
+def run_counting_full_rankings(query, **extra) -> tuple[list[int], int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    used = []
-    original = catalog.search.Searcher._bounded_page
-    monkeypatch.setattr(
-        catalog.search.Searcher, "_bounded_page", lambda self, *a: used.append(original(self, *a)) or used[-1]
-    )
-    return used
+    with CaptureQueriesContext(connection) as queries:
+        page = ids(run(query, **extra))
+    return page, sum("/* search:ranked */" in q["sql"] for q in queries.captured_queries)
 
 
-def test_common_word_page_is_ranked_among_bounded_candidates_not_every_match(common_word_catalog, monkeypatch):
-    expected = [ranked_in_full(monkeypatch, "pelangi", page_size=10, page=n) for n in (1, 2)]
-    used = spy_bounded(monkeypatch)
-    assert ids(run("pelangi", page_size=10)) == expected[0]
-    assert used[-1] is not None  # the candidates filled the page
-    assert ids(run("pelangi", page_size=10, page=2)) == expected[1]
-    # Exact title first, then titles that start with the word, then the word elsewhere in titles, then authors.
-    first = Record.objects.get(pk=expected[0][0])
-    assert first.title.startswith("Pelangi")
+def test_common_word_page_is_ranked_among_the_sample_and_title_probes_not_every_match(common_word_catalog, monkeypatch):
+    expected = ranked_in_full(monkeypatch, "pelangi", page_size=10)
+    page, full_rankings = run_counting_full_rankings("pelangi", page_size=10)
+    assert page == expected and full_rankings == 0
+    # Titles that start with the word first (found by the probe though outside the sample of five).
+    assert all(Record.objects.get(pk=pk).title.startswith("Pelangi") for pk in page)
 
 
-def test_common_word_falls_back_to_ranking_every_match_when_candidates_run_out(common_word_catalog, monkeypatch):
-    expected = ranked_in_full(monkeypatch, "pelangi", page_size=10, page=3)
-    used = spy_bounded(monkeypatch)
-    # Page 3 of 10 reaches past the 19 title and author matches into summary-only ones: ranked in full.
-    assert ids(run("pelangi", page_size=10, page=3)) == expected
-    assert used[-1] is None
-    assert len(expected) == 10
+def test_deep_relevance_pages_of_more_matches_than_the_sample_rank_every_match(common_word_catalog, monkeypatch):
+    monkeypatch.setattr("catalog.search.BOUNDED_DEPTH", 10)
+    expected = full_ranking("pelangi")
+    page, full_rankings = run_counting_full_rankings("pelangi", page_size=10, page=3)
+    assert full_rankings == 1 and len(page) == 10
+    assert set(page) <= set(expected)
+
+
+def test_every_match_in_the_sample_is_ranked_exactly_on_every_page(common_word_catalog, monkeypatch):
+    monkeypatch.setattr("catalog.search.FACET_SAMPLE", 100)
+    expected = [ranked_in_full(monkeypatch, "pelangi", page_size=10, page=n) for n in (1, 2, 3, 5)]
+    pages = [run_counting_full_rankings("pelangi", page_size=10, page=n) for n in (1, 2, 3, 5)]
+    assert [page for page, _n in pages] == expected
+    assert [n for _page, n in pages] == [0, 0, 0, 0]
+    assert len(expected[-1]) == 9
 
 
 def test_common_word_with_filters_and_other_sorts_stays_right(common_word_catalog, libs):
@@ -618,3 +626,26 @@ def test_facet_group_folds_rare_values_but_keeps_chosen_ones_in_view():
     assert "<summary>4 lainnya</summary>" in folded  # Indonesian, the default language
     assert "School &lt;3&gt;" in html  # labels escaped
     assert facet_group("library", "Member library", []) == ""
+
+
+def test_a_word_in_much_of_the_catalog_is_checked_on_the_rows_with_the_same_results(libs, monkeypatch):
+    from django.db import connection
+
+    from catalog.search import compile_query
+
+    for n in range(100):
+        make_record(f"Pelangi {n}" if n % 20 else f"Senja {n}", holdings=[libs[n % 3]], year=1950 + n)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE catalog_record")
+
+    def plan(q):
+        with connection.cursor() as cursor:
+            return Searcher(SearchParams(q=q))._plan_sample(cursor, compile_query(parse_query(q)))
+
+    assert plan("pelangi") and not plan("senja") and not plan('"pelangi 3"') and not plan("pelangi senja")
+    queries = [("pelangi", {}), ("pelangi", {"library": [str(libs[1].pk)]}), ("pelangi", {"sort": "newest"})]
+    on_rows = [ids(run(q, page_size=100, **extra)) for q, extra in queries]
+    monkeypatch.setattr("catalog.search.COMMON_SHARE", 2.0)  # no word is common: all through the index
+    by_index = [ids(run(q, page_size=100, **extra)) for q, extra in queries]
+    assert on_rows == by_index
+    assert len(by_index[0]) == 95

@@ -302,7 +302,7 @@ def test_search_api_says_which_words_matched_nothing(client, school):
 
 
 def test_bounded_candidates_keep_exclusions_of_the_whole_record(school, monkeypatch):
-    monkeypatch.setattr("catalog.search.SCORE_ALL_LIMIT", 2)
+    monkeypatch.setattr("catalog.search.FACET_SAMPLE", 2)
     keep = [make_record(f"Pelangi {n}", holdings=[school]) for n in range(3)]
     make_record("Pelangi senja", summary="kisah hujan", holdings=[school])
     result = run("pelangi -hujan", page_size=3)
