@@ -10,8 +10,11 @@ The index itself is kept by Postgres triggers (migration 0002_search_index): sea
 A title, B authors, C subjects/series, D summary/publisher; holding_library_ids / available_library_ids
 summarise catalog_holding, so results, availability and facets never join the holdings table.
 
-Facet counts over a huge result set (a common word matches a third of the catalog) are the expensive part:
-counts are taken over at most FACET_SAMPLE matching records and the page says so when that limit is hit.
+One statement per search does most of the work (Searcher._facets): it reads the first FACET_SAMPLE + 1 matches,
+counts the facets over them, and takes the page from them: every match ranked when they all fit, otherwise the
+sample plus a few probes (titles that are or start with the query, the searcher's own school) as a bounded pool.
+Only deep pages and other sorts of bigger result sets order every match. Counts above the sample are shown as
+"more than N" and the page says that the facet counts come from the first N matches.
 """
 
 from __future__ import annotations
