@@ -376,7 +376,6 @@ class _Importer:
         self.tally: Counter = Counter()
         self.batch_isbn: dict[str, list[tuple[int, matching.Features]]] = {}
         self.batch_blocked: list[tuple[str, int]] = []  # records added to `blocks` by this batch, undone if it fails
-        self.batch_blocked: list[tuple[str, int]] = []
         self.batch_probed_isbns: dict[str, list[int]] = {}
         self.batch_probed_keys: dict[str, list[int]] = {}
         self.batch_last_record_id: int | None = None
