@@ -109,10 +109,10 @@ class PartyForm(forms.Form):
     position = forms.CharField(label=_("Position"), max_length=200, required=False)
 
 
-def party_reference(*, prefix: str, library_code: str | None) -> str:
-    """How a duty names its party within one submission, before the party may be saved: a member library by its
-    code, an outside institution by its row of the parties formset (`parties-2`)."""
-    return library_code or prefix
+def party_reference(*, prefix: str) -> str:
+    """How a duty names its party within one submission, before the party may be saved: by its row of the parties
+    formset (`parties-2`), so that choosing another library or institution in that row keeps its duties on it."""
+    return prefix
 
 
 def party_choices(parties) -> list[tuple[str, str]]:
@@ -129,7 +129,7 @@ def party_choices(parties) -> list[tuple[str, str]]:
             library = Library.objects.filter(code=row.initial.get("library")).first()
             institution = (row.initial.get("institution") or "").strip()
         if library is not None or institution:
-            reference = party_reference(prefix=row.prefix, library_code=library.code if library else None)
+            reference = party_reference(prefix=row.prefix)
             choices.append((reference, library.name if library else institution))
     return choices
 

@@ -67,10 +67,9 @@ def _party_rows(formset) -> list[dict]:
         data = form.cleaned_data
         if not data or data.get("DELETE") or (data.get("library") is None and not data.get("institution")):
             continue
-        library = data["library"]
         rows.append(
             {key: data[key] for key in ("library", "institution", "kind", "role", "representative", "position")}
-            | {"reference": party_reference(prefix=form.prefix, library_code=library.code if library else None)}
+            | {"reference": party_reference(prefix=form.prefix)}
             | ({"id": data["id"]} if data.get("id") else {})
         )
     return rows
@@ -158,10 +157,7 @@ class AgreementEditView(LoginRequiredMixin, View):
                 ],
             )
             # Each saved party is named the way the form names it: see party_reference.
-            references = {
-                p.pk: party_reference(prefix=f"parties-{i}", library_code=p.library.code if p.library_id else None)
-                for i, p in enumerate(saved)
-            }
+            references = {p.pk: party_reference(prefix=f"parties-{i}") for i, p in enumerate(saved)}
             duties = ResponsibilityFormSet(
                 prefix="duties",
                 form_kwargs={"party_choices": party_choices(parties)},

@@ -17,7 +17,7 @@ document.addEventListener("click", (event) => {
 });
 
 // A duty's party is chosen among the party rows as they are typed, saved or not. The values are those of
-// agreements/forms.py party_reference: a member library's code, or the row (parties-2) for an institution.
+// agreements/forms.py party_reference: the row (parties-2), so a duty stays on its row when the row's library changes.
 function typedParties() {
   const parties = [];
   for (const row of document.querySelectorAll('[data-rows="parties"] .party-row')) {
@@ -25,7 +25,7 @@ function typedParties() {
     const institution = row.querySelector('input[name$="-institution"]');
     if (!library || row.querySelector('input[name$="-DELETE"]')?.checked) continue;
     const prefix = library.name.replace(/-library$/, "");
-    if (library.value) parties.push([library.value, library.selectedOptions[0].text]);
+    if (library.value) parties.push([prefix, library.selectedOptions[0].text]);
     else if (institution?.value.trim()) parties.push([prefix, institution.value.trim()]);
   }
   return parties;

@@ -292,7 +292,7 @@ def test_a_new_agreement_gets_its_duties_in_one_post(client, coordinator, school
         **_party_row(0, library=school.code),
         **_party_row(1, institution="Dinas Perpustakaan Kota Medan", kind="public_library"),
         **{"duties-0-party": "parties-1", "duties-0-form": "ill", "duties-0-task": "Membiayai kurir"},
-        **{"duties-1-party": school.code, "duties-1-form": "ill", "duties-1-task": "Mengatur kurir"},
+        **{"duties-1-party": "parties-0", "duties-1-form": "ill", "duties-1-task": "Mengatur kurir"},
     )
     response = client.post(reverse("agreements:agreement_create"), data)
     assert response.status_code == 302, [response.context[k].errors for k in ("parties", "duties")]
@@ -317,7 +317,7 @@ def test_add_a_duty_on_a_new_agreement_offers_the_parties_typed_so_far(client, c
     assert not Agreement.objects.exists()
     duties = response.context["duties"]
     assert duties.total_form_count() == 2
-    offered = [(school.code, school.name), ("parties-1", "Dinas Perpustakaan Kota Medan")]
+    offered = [("parties-0", school.name), ("parties-1", "Dinas Perpustakaan Kota Medan")]
     assert [row.fields["party"].choices[1:] for row in duties] == [offered, offered]
     assert 'name="duties-1-party"' in response.content.decode()
 
@@ -326,7 +326,8 @@ def test_editing_an_agreement_keeps_its_duties(client, coordinator, complete):
     client.force_login(coordinator)
     response = client.get(reverse("agreements:agreement_edit", args=[complete.pk]))
     duty = complete.responsibilities.select_related("party__library").get()
-    assert response.context["duties"].forms[0]["party"].value() == duty.party.library.code
+    row = list(complete.parties.order_by("pk")).index(duty.party)
+    assert response.context["duties"].forms[0]["party"].value() == f"parties-{row}"
     # Saved back as shown: the duty stays on its party.
     form = response.context["form"]
     data = {name: form[name].value() for name in form.fields if form[name].value() not in (None, "")}
@@ -348,12 +349,31 @@ def test_a_duty_whose_party_was_removed_is_a_form_error(client, coordinator, com
         **{"parties-TOTAL_FORMS": "2", "parties-INITIAL_FORMS": "2", "duties-TOTAL_FORMS": "1"},
         **_party_row(0, id=first.pk, library=first.library.code),
         **_party_row(1, id=second.pk, library=second.library.code, DELETE="on"),
-        **{"duties-0-party": second.library.code, "duties-0-form": "ill", "duties-0-task": "Kurir"},
+        **{"duties-0-party": "parties-1", "duties-0-form": "ill", "duties-0-task": "Kurir"},
     )
     response = client.post(reverse("agreements:agreement_edit", args=[complete.pk]), data)
     assert response.status_code == 400
     assert response.context["duties"].forms[0].errors["party"] == [services.DUTY_PARTY_GONE]
     assert complete.parties.count() == 2  # nothing saved
+
+
+def test_a_duty_stays_on_its_party_row_when_the_row_gets_another_library(client, coordinator, complete):
+    from tests.factories import LibraryFactory
+
+    client.force_login(coordinator)
+    first, second = complete.parties.select_related("library").order_by("pk")
+    other_school = LibraryFactory(name="SMA Negeri 3 Binjai", code="SMAN3BJI", npsn="10210999", level="sma")
+    data = _post_data(
+        number=complete.number,
+        **{"parties-TOTAL_FORMS": "2", "parties-INITIAL_FORMS": "2", "duties-TOTAL_FORMS": "1"},
+        **_party_row(0, id=first.pk, library=first.library.code),
+        **_party_row(1, id=second.pk, library=other_school.code),
+        **{"duties-0-party": "parties-1", "duties-0-form": "ill", "duties-0-task": "Kurir"},
+    )
+    response = client.post(reverse("agreements:agreement_edit", args=[complete.pk]), data)
+    assert response.status_code == 302, response.context["duties"].errors
+    duty = complete.responsibilities.select_related("party").get()
+    assert (duty.party_id, duty.party.library_id, duty.task) == (second.pk, other_school.pk, "Kurir")
 
 
 def test_a_duty_on_an_unknown_reference_is_refused_by_the_service(coordinator, school):

@@ -17,6 +17,7 @@ def test_draft_three_parties_until_complete(page):
     LibraryFactory(code="SMAN1MDN", name="SMA Negeri 1 Medan")
     LibraryFactory(code="SMPN7MDN", name="SMP Negeri 7 Medan")
     LibraryFactory(code="SMAN2BNJ", name="SMA Negeri 2 Binjai")
+    LibraryFactory(code="SMAN3BNJ", name="SMA Negeri 3 Binjai")
     make_coordinator(username="koordinator")
 
     login(page, "koordinator")
@@ -70,12 +71,18 @@ def test_draft_three_parties_until_complete(page):
         ("SMAN2BNJ", "Memindai halaman untuk salinan"),
     ]
 
-    # Editing keeps the duties on their parties.
+    # Editing keeps the duties on their parties, also when a party's row gets another school.
     page.get_by_role("link", name="Ubah", exact=True).click()
     expect(page.locator("#id_duties-1-party option:checked")).to_have_text("SMA Negeri 2 Binjai")
+    page.select_option("#id_parties-2-library", "SMAN3BNJ")
+    expect(page.locator("#id_duties-1-party option:checked")).to_have_text("SMA Negeri 3 Binjai")
     page.get_by_role("button", name="Simpan konsep").click()
     expect(page).to_have_url(re.compile(rf"/agreements/{agreement.pk}/$"))
     assert agreement.responsibilities.count() == 2 and agreement.versions.count() == 2
+    assert sorted((r.party.library.code, r.task) for r in agreement.responsibilities.all()) == [
+        ("SMAN1MDN", "Mengatur kurir antarsekolah"),
+        ("SMAN3BNJ", "Memindai halaman untuk salinan"),
+    ]
 
     expect(page.get_by_test_id("missing")).to_have_count(0)
     expect(page.get_by_test_id("complete")).to_be_visible()
