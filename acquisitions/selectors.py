@@ -196,6 +196,46 @@ def network_matches(
     *, isbn: str = "", title: str = "", author: str = "", year: int | None = None, publisher: str = "", city: str = ""
 ) -> list[NetworkMatch]:
     """Records of the union catalog that are this title (by ISBN, else by match key) and who holds them."""
+    found = _same_title(isbn=isbn, title=title, author=author, year=year, publisher=publisher)
+    holders = _holders_of([record.pk for record, _how in found])
+    return [
+        NetworkMatch(
+            record=record,
+            holders=holders.get(record.pk, []),
+            same_city=[h for h in holders.get(record.pk, []) if city and h.city == city],
+            how=how,
+        )
+        for record, how in found
+    ]
+
+
+def network_holder_codes(proposals) -> dict[int, list[str]]:
+    """network_matches' holders (school codes) for a page of proposals in a few queries: one for every ISBN of the
+    page, one for the holders of every record found; only proposals without an ISBN match compare titles."""
+    by_isbn: dict[str, list[Record]] = {}
+    isbns = {isbn13(p.isbn) for p in proposals if p.isbn} - {None, ""}
+    if isbns:
+        for record in Record.objects.filter(isbns__overlap=sorted(isbns)).order_by("pk"):
+            for value in set(record.isbns) & isbns:
+                by_isbn.setdefault(value, []).append(record)
+    found: dict[int, list[Record]] = {}
+    for proposal in proposals:
+        value = isbn13(proposal.isbn) if proposal.isbn else ""
+        records = by_isbn.get(value, [])[:5] if value else []
+        if not records:
+            same = _same_title(title=proposal.title, author=proposal.author, year=proposal.year, publisher=proposal.publisher)
+            records = [record for record, _how in same]
+        found[proposal.pk] = records
+    holders = _holders_of([record.pk for records in found.values() for record in records])
+    return {
+        pk: sorted({library.code for record in records for library in holders.get(record.pk, [])})
+        for pk, records in found.items()
+    }
+
+
+def _same_title(
+    *, isbn: str = "", title: str = "", author: str = "", year: int | None = None, publisher: str = ""
+) -> list[tuple[Record, str]]:
     found: list[tuple[Record, str]] = []
     isbn = isbn13(isbn) or "" if isbn else ""
     if isbn:
@@ -204,21 +244,26 @@ def network_matches(
         # The catalog's own judgement of "the same edition" (blocking key and scored comparison).
         same = same_edition(title=title, author=author, year=year, publisher=publisher)
         found += [(r, "match_key") for r in same]
-    matches = []
-    for record, how in found:
-        holder_ids = (
-            Holding.objects.filter(record=record, library__status="active")
-            .exclude(status=HoldingStatus.WITHDRAWN)
-            .values_list("library_id", flat=True)
-            .distinct()
-        )
-        holders = list(Library.objects.filter(pk__in=holder_ids).order_by("name"))
-        matches.append(
-            NetworkMatch(
-                record=record, holders=holders, same_city=[h for h in holders if city and h.city == city], how=how
-            )
-        )
-    return matches
+    return found
+
+
+def _holders_of(record_ids: list[int]) -> dict[int, list[Library]]:
+    """The active schools holding each record (a copy that is not withdrawn), by name."""
+    if not record_ids:
+        return {}
+    pairs = (
+        Holding.objects.filter(record_id__in=set(record_ids), library__status="active")
+        .exclude(status=HoldingStatus.WITHDRAWN)
+        .values_list("record_id", "library_id")
+        .distinct()
+    )
+    by_record: dict[int, set[int]] = {}
+    for record_id, library_id in pairs:
+        by_record.setdefault(record_id, set()).add(library_id)
+    libraries = {lib.pk: lib for lib in Library.objects.filter(pk__in={i for ids in by_record.values() for i in ids})}
+    return {
+        record_id: sorted((libraries[i] for i in ids), key=lambda lib: lib.name) for record_id, ids in by_record.items()
+    }
 
 
 def agreement_for_exchange(*, a: Library, b: Library, on: date | None = None) -> Agreement | None:

@@ -58,12 +58,13 @@ class ProposalSerializer(serializers.ModelSerializer):
 
     def get_network_holders(self, obj) -> list[str]:
         """Codes of the schools holding this title now (by ISBN or match key): 'already in the network'."""
-        from acquisitions.selectors import network_matches
+        from acquisitions.selectors import network_holder_codes
 
-        matches = network_matches(
-            isbn=obj.isbn, title=obj.title, author=obj.author, year=obj.year, publisher=obj.publisher
-        )
-        return sorted({h.code for m in matches for h in m.holders})
+        # A list gives the codes of its whole page (ProposalViewSet.get_serializer); one proposal asks alone.
+        page = self.context.get("network_holders")
+        if page is not None and obj.pk in page:
+            return page[obj.pk]
+        return network_holder_codes([obj])[obj.pk]
 
 
 class ProposalPledgeSerializer(serializers.Serializer):

@@ -63,6 +63,14 @@ class ProposalViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return Proposal.objects.visible_to(self.request.user).select_related("library")
 
+    def get_serializer(self, *args, **kwargs):
+        if kwargs.get("many") and args:
+            # Who holds each title, for the whole page at once (not two or three queries per proposal).
+            page = list(args[0])
+            kwargs["context"] = self.get_serializer_context() | {"network_holders": selectors.network_holder_codes(page)}
+            args = (page, *args[1:])
+        return super().get_serializer(*args, **kwargs)
+
     def perform_create(self, serializer):
         serializer.instance = services.proposal_create(by=self.request.user, **serializer.validated_data)
 

@@ -230,3 +230,21 @@ def test_list_endpoints_do_not_multiply_queries(api_client, librarian, round_, s
     for name in ("api:pledge-list", "api:exchange-offer-list", "api:buying-round-list", "api:exchange-want-list"):
         with django_assert_max_num_queries(12):
             assert api_client.get(reverse(name)).status_code == 200
+
+
+def test_proposal_list_says_who_holds_each_title_in_a_few_queries(
+    api_client, school, librarian, third_school, django_assert_max_num_queries
+):
+    from acquisitions.models import Proposal
+
+    for n in range(6):
+        isbn = f"97862300000{n}"
+        isbn = isbn + str((10 - sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(isbn)) % 10) % 10)
+        copies(make_record(f"Buku {n}", isbns=[isbn]), third_school)
+        Proposal.objects.create(library=school, title=f"Buku {n}", isbn=isbn)
+    Proposal.objects.create(library=school, title="Tidak ada di mana pun")
+    api_client.force_authenticate(librarian)
+    with django_assert_max_num_queries(12):
+        rows = api_client.get(reverse("api:purchase-proposal-list")).json()["results"]
+    by_title = {row["title"]: row["network_holders"] for row in rows}
+    assert by_title == {**{f"Buku {n}": ["SMAN2MDN"] for n in range(6)}, "Tidak ada di mana pun": []}
