@@ -183,7 +183,12 @@ class Holding(models.Model):
                 violation_error_message=_("This barcode is already used in this library."),
             ),
         ]
-        indexes = [models.Index(fields=["record", "library"], name="holding_record_library")]
+        indexes = [
+            models.Index(fields=["record", "library"], name="holding_record_library"),
+            # A school's "held, copies unknown" stand-ins, looked for after each of its imports: few rows, and a
+            # partial index costs the copies of an import nothing.
+            models.Index(fields=["library"], condition=models.Q(copies_unknown=True), name="holding_stand_ins"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.library.code} {self.barcode}"

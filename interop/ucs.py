@@ -198,9 +198,11 @@ def _csv(rows: list[dict]) -> bytes:
 
 def drop_stand_ins(library_id: int) -> int:
     """Stand-in holdings ("held, copies unknown") of records for which the library now has real copies."""
+    stand_ins = Holding.objects.filter(library_id=library_id, copies_unknown=True)
+    if not stand_ins.exists():
+        return 0  # most schools have none: no look at their copies (0.4 s after a 100,000-record import)
     real = Holding.objects.filter(library_id=library_id, copies_unknown=False).values("record_id")
-    stand_ins = Holding.objects.filter(library_id=library_id, copies_unknown=True, record_id__in=real)
-    deleted, _rows = stand_ins.delete()
+    deleted, _rows = stand_ins.filter(record_id__in=real).delete()
     return deleted
 
 
