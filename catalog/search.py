@@ -736,14 +736,21 @@ class Searcher:
 
     def _plan_sample(self, cursor, cq: CompiledQuery) -> bool:
         """Set the transaction up for the sample and tell whether the query is one word (or synonym group of
-        words) that Postgres' statistics find in more than COMMON_SHARE of the catalog.
+        words) that Postgres' statistics find in more than COMMON_SHARE of the catalog, with no narrow filter that
+        only the rows can check.
 
         Such a word's sample is read faster by checking it on the rows that another condition's index (a school's
         holdings) or the table's order gives: its list in the search index is a third of a million entries to
         decode (30 ms) before the first match. Phrases and several words stay on the index: their statistics are
         a guess, and a wrong guess would read the whole catalog."""
+        p = self.params
         positive = [unit for unit in cq.units if not unit.negated]
         one_word = len(positive) == 1 and not any(" " in alt for alt in positive[0].alternatives) and cq.tsquery
+        # Rows are then read through a school's holdings (bounded by its size), a subject's index, or in the table's
+        # order: a rare type, language, class or decade without a school would be a read of most of the catalog.
+        held_in = bool(p.libraries) or p.scope == "mine"
+        if not held_in and (p.material_types or p.languages or p.ddc or p.year_from or p.year_to):
+            one_word = False
         cursor.execute(
             "SELECT set_config('max_parallel_workers_per_gather', '0', true)"
             + (", silang_match_share(%s::tsquery)" if one_word else ""),
