@@ -718,7 +718,7 @@ class Searcher:
             common = self._plan_sample(cursor, cq)
             flt = build_filter(p, tsquery, scope_ids=self.home_ids, words_by_index=not common)
             # Counts, facets and (unless a deep page needs every match ordered) the page itself, in one pass.
-            ids = self._facets(cursor, result, flt, cq, first_ids, offset)
+            ids = self._facets(cursor, result, flt, cq, first_ids, offset, common=common)
             if ids is None:
                 # The ranked (or sorted) query over every match.
                 order_sql, order_args = order_by(p, cq, first_ids=first_ids)
@@ -759,7 +759,15 @@ class Searcher:
         return bool(one_word) and cursor.fetchone()[1] >= COMMON_SHARE
 
     def _facets(
-        self, cursor, result: SearchResult, flt: SqlFilter, cq: CompiledQuery, first_ids: list[int], offset: int
+        self,
+        cursor,
+        result: SearchResult,
+        flt: SqlFilter,
+        cq: CompiledQuery,
+        first_ids: list[int],
+        offset: int,
+        *,
+        common: bool = False,
     ) -> list[int] | None:
         """Fill count and facets; return the page's ids, or None when only ordering every match gives it (a page
         of another sort, or a relevance page deeper than BOUNDED_DEPTH, with more matches than the sample)."""
@@ -773,7 +781,7 @@ class Searcher:
             score, score_args = score_sql(cq, "r")
             score_col = f", {score} AS score"
             page_order, page_args = order_by(p, cq, first_ids=first_ids, alias="c", rank_column="score")
-            pool, pool_args = self._probes(cq, first_ids)
+            pool, pool_args = self._probes(cq, first_ids, common=common)
             page_from = f"(SELECT id, holding_library_ids, year, score FROM m{pool}) c"
             page_alias = "c"
         else:
@@ -858,29 +866,33 @@ class Searcher:
             return page
         return None  # the pool cannot fill the page (matches that no school holds, say): every match is ranked
 
-    def _probes(self, cq: CompiledQuery, first_ids: list[int]) -> tuple[str, list]:
+    def _probes(self, cq: CompiledQuery, first_ids: list[int], *, common: bool) -> tuple[str, list]:
         """SQL (UNION ... to add to the sample) for the rest of the bounded pool, with its arguments: matches whose
-        title is or starts with the query, and the own school's. Each runs only when the sample is full, so the
-        words are common: the match key's or the holdings' index leads, and the words are checked on the rows (a
-        word in a third of the catalog costs 25 ms to look up in the search index)."""
+        title is or starts with the query, and the own school's. Each runs only when the sample is full.
+
+        The titles are found on the match key's index, the words checked on those rows (they are few: titles that
+        start with the words). The own school's matches come through the search index unless the words are
+        common (see _plan_sample): a school of 40,000 records read row by row for a word in one record in a
+        thousand would cost more than the index."""
         if not cq.title_key and not first_ids:
             return "", []
-        flt = build_filter(self.params, cq.tsquery, scope_ids=self.home_ids, words_by_index=False)
         score, score_args = score_sql(cq, "r")
         full = f"(SELECT count(*) FROM m) > {FACET_SAMPLE}"
-        probes, args = [], []
+        probes = []
         if cq.title_key:
-            # Found on the match key's index by range: exact titles, and titles that start with the query.
             key = cq.title_key
             probes.append(
-                "(r.match_key >= %s AND r.match_key < %s) OR (r.match_key >= %s AND r.match_key < %s)",
+                (
+                    "(r.match_key >= %s AND r.match_key < %s) OR (r.match_key >= %s AND r.match_key < %s)",
+                    [key + "|", key + "}", key + " ", key + "!"],
+                    False,
+                )
             )
-            args.append([key + "|", key + "}", key + " ", key + "!"])
         if first_ids:
-            probes.append("r.holding_library_ids && %s::bigint[]")
-            args.append([first_ids])
+            probes.append(("r.holding_library_ids && %s::bigint[]", [first_ids], not common))
         sql, sql_args = "", []
-        for probe, probe_args in zip(probes, args, strict=True):
+        for probe, probe_args, by_index in probes:
+            flt = build_filter(self.params, cq.tsquery, scope_ids=self.home_ids, words_by_index=by_index)
             sql += (
                 f" UNION (SELECT r.id, r.holding_library_ids, r.year, {score} FROM catalog_record r"
                 f" WHERE {full} AND ({probe}) AND {flt.sql} AND cardinality(r.holding_library_ids) > 0"

@@ -647,8 +647,17 @@ def test_a_word_in_much_of_the_catalog_is_checked_on_the_rows_with_the_same_resu
     assert not plan("pelangi", material_types=["map"]) and not plan("pelangi", year_from=1990)
     assert plan("pelangi", material_types=["map"], libraries=[libs[0].pk]) and plan("pelangi", available=True)
     queries = [("pelangi", {}), ("pelangi", {"library": [str(libs[1].pk)]}), ("pelangi", {"sort": "newest"})]
-    on_rows = [ids(run(q, page_size=100, **extra)) for q, extra in queries]
+    student = make_student(libs[2], username="nabila")
+
+    def pages():
+        found = [ids(run(q, page_size=100, **extra)) for q, extra in queries]
+        with monkeypatch.context() as m:  # a full sample: the pool's probes (titles, the student's school) run
+            m.setattr("catalog.search.FACET_SAMPLE", 10)
+            return found + [ids(run("pelangi", actor=student, page_size=20))]
+
+    on_rows = pages()
     monkeypatch.setattr("catalog.search.COMMON_SHARE", 2.0)  # no word is common: all through the index
-    by_index = [ids(run(q, page_size=100, **extra)) for q, extra in queries]
+    by_index = pages()
     assert on_rows == by_index
+    assert len(on_rows[-1]) == 20
     assert len(by_index[0]) == 95
