@@ -434,6 +434,9 @@ def build_queries(cursor, total: int, libraries: list[int]) -> list[dict]:
         queries.append({"kind": "facets", "q": w, "lang": "ind", "available": "1", "library": str(libs[n % len(libs)])})
     for n, w in enumerate(common[:10] + rare[:10]):
         queries.append({"kind": "scope", "q": w, "scope": "mine", "_school": libs[n % len(libs)]})
+    # A signed-in student searching the whole consortium (the usual case): the own school's records come first.
+    for n, w in enumerate(common[10:20] + medium[10:20]):
+        queries.append({"kind": "student", "q": w, "_school": libs[n % len(libs)]})
     for n, w in enumerate(medium[:10]):
         queries.append({"kind": "sort newest", "q": w, "sort": "newest", "ddc": str(n % 10)})
     # Issue 16: what school users type (synonym groups, grades in numerals and words, a/b), and the same words
