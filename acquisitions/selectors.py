@@ -223,7 +223,9 @@ def network_holder_codes(proposals) -> dict[int, list[str]]:
         value = isbn13(proposal.isbn) if proposal.isbn else ""
         records = by_isbn.get(value, [])[:5] if value else []
         if not records:
-            same = _same_title(title=proposal.title, author=proposal.author, year=proposal.year, publisher=proposal.publisher)
+            same = _same_title(
+                title=proposal.title, author=proposal.author, year=proposal.year, publisher=proposal.publisher
+            )
             records = [record for record, _how in same]
         found[proposal.pk] = records
     holders = _holders_of([record.pk for records in found.values() for record in records])

@@ -463,7 +463,7 @@ PHRASE_BONUS = 2
 BOUNDED_PROBE = 200
 BOUNDED_DEPTH = 125
 # A word in more than this share of the catalog is checked on the rows read, not looked up in the search index
-# (Searcher._words_are_common; bench/README.md, issue 16).
+# (Searcher._plan_sample; bench/README.md, issue 16).
 COMMON_SHARE = 0.12
 # The title as match keys fold it (catalog.normalize.fold, the key's first part), or folded in SQL when a record
 # was saved without a key.
@@ -494,14 +494,14 @@ def score_sql(cq: CompiledQuery, alias: str = "r") -> tuple[str, list]:
     return f"({sql})::float8", args
 
 
-def build_filter(
-    params: SearchParams, tsquery: str, *, scope_ids: list[int], words_by_index: bool = True
-) -> SqlFilter:
+def build_filter(params: SearchParams, tsquery: str, *, scope_ids: list[int], words_by_index: bool = True) -> SqlFilter:
     """The WHERE clause of a search. `words_by_index=False` checks the words on each row read by other means (the
     function behind @@ is not an index condition): for a look-up that a narrower index drives."""
     f = SqlFilter()
     if tsquery:
-        f.add("r.search_vector @@ %s::tsquery" if words_by_index else "ts_match_vq(r.search_vector, %s::tsquery)", tsquery)
+        f.add(
+            "r.search_vector @@ %s::tsquery" if words_by_index else "ts_match_vq(r.search_vector, %s::tsquery)", tsquery
+        )
     libraries = list(params.libraries)
     if params.scope == "mine" and scope_ids:
         libraries = [lib for lib in libraries if lib in scope_ids] or scope_ids

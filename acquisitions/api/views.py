@@ -67,7 +67,9 @@ class ProposalViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if kwargs.get("many") and args:
             # Who holds each title, for the whole page at once (not two or three queries per proposal).
             page = list(args[0])
-            kwargs["context"] = self.get_serializer_context() | {"network_holders": selectors.network_holder_codes(page)}
+            kwargs["context"] = self.get_serializer_context() | {
+                "network_holders": selectors.network_holder_codes(page)
+            }
             args = (page, *args[1:])
         return super().get_serializer(*args, **kwargs)
 

@@ -16,7 +16,7 @@ def _items(name: str, values) -> str:
     return mark_safe(
         "".join(
             f'<li><label class="check"><input type="checkbox" name="{name}" value="{escape(str(f.value))}"'
-            f'{" checked" if f.selected else ""}> {escape(str(f.label))} '
+            f"{' checked' if f.selected else ''}> {escape(str(f.label))} "
             f'<span class="facet-count">({int(f.count)})</span></label></li>'
             for f in values
         )
