@@ -883,7 +883,7 @@ class _VectorSession:
                 session.conn.close()
 
     def submit(self, entries: list[Entry]) -> Future:
-        return self.pool.submit(self._vectors, [(e.number, e.record_copy) for e in entries if e.record_copy])
+        return self.pool.submit(self._vectors, [(e.number, e.vector_input) for e in entries if e.vector_input])
 
     @staticmethod
     def result(future: Future | None) -> dict[int, tuple[str, str]]:
@@ -894,15 +894,30 @@ class _VectorSession:
         except Exception:  # noqa: BLE001 - whatever it was, the trigger computes the vectors instead
             return {}
 
+    def _lower_priority(self, cursor) -> None:
+        """This session's server process runs at the import helpers' priority (settings.CATALOG_IMPORT_HELPER_NICE),
+        like the parse workers: it works a batch ahead of the writer. Only a server on this machine (reached through
+        its socket directory) is ours to renice; the process ends with the session."""
+        nice = getattr(settings, "CATALOG_IMPORT_HELPER_NICE", 0)
+        host = self.params.get("host") or ""
+        if not nice or (host and not host.startswith("/")):
+            return
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+        with suppress(OSError):  # another user's server: left as it is
+            os.setpriority(os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, pid) + nice)
+
     def _vectors(self, rows: list[tuple[int, str]]) -> dict[int, tuple[str, str]]:
         if not rows:
             return {}
         if self.conn is None:
             self.conn = psycopg2.connect(**self.params)
             with self.conn.cursor() as cursor:
+                self._lower_priority(cursor)
                 cursor.execute(
-                    f"CREATE TEMP TABLE silang_vector_input ON COMMIT DELETE ROWS AS SELECT 0 AS n,"
-                    f" {', '.join(RECORD_COLUMNS)} FROM catalog_record WITH NO DATA"
+                    "CREATE TEMP TABLE silang_vector_input (n int, title text, subtitle text, responsibility text,"
+                    " author_names text, subjects varchar[], series text, summary text, publisher text)"
+                    " ON COMMIT DELETE ROWS"
                 )
             self.conn.commit()
         rows_in = io.StringIO("".join(f"{number}\t{line}\n" for number, line in rows))
@@ -912,13 +927,13 @@ class _VectorSession:
                 cursor.copy_expert("COPY silang_vector_input FROM STDIN", rows_in, COPY_CHUNK)
                 # COPY out: the vectors come already escaped for the writing session's COPY in. The words are
                 # letters and digits only, space-separated.
-                # What catalog_record_tsv and catalog_record_word_list do, with the authors read once for both
-                # (migration 0011).
+                # What catalog_record_tsv and catalog_record_word_list do, the authors' names joined by the parse
+                # workers as catalog_author_names joins them (readers.vector_input_text): that function is not
+                # inlined, and ran an executor of its own per record.
                 cursor.copy_expert(
-                    "COPY (SELECT n, catalog_record_tsv_named(title, subtitle, responsibility, names, subjects,"
-                    " series, summary, publisher), array_to_string(catalog_record_word_list_named(title, subtitle,"
-                    " names, subjects, series), ' ') FROM (SELECT *, catalog_author_names(authors) AS names"
-                    " FROM silang_vector_input OFFSET 0) AS rows) TO STDOUT",
+                    "COPY (SELECT n, catalog_record_tsv_named(title, subtitle, responsibility, author_names,"
+                    " subjects, series, summary, publisher), array_to_string(catalog_record_word_list_named(title,"
+                    " subtitle, author_names, subjects, series), ' ') FROM silang_vector_input) TO STDOUT",
                     out,
                 )
         finally:

@@ -581,6 +581,26 @@ def test_record_fields_come_in_the_copy_column_order():
     assert tuple(BibData(title="x").record_fields()) == RECORD_COLUMNS
 
 
+@pytest.mark.parametrize(
+    "authors",
+    [[], [{"name": "Pramoedya Ananta Toer"}, {"name": "Café"}], [{"role": "editor"}, {"name": None}, "x", {"name": "A"}]],
+)
+def test_the_second_sessions_author_names_are_what_catalog_author_names_reads(authors):
+    import json
+
+    from django.db import connection
+
+    from catalog.ingest.bibdata import BibData
+    from catalog.ingest.readers import vector_input_text
+
+    row = vector_input_text(BibData(title="Bumi Manusia", authors=authors, subjects=["Sastra"]))
+    names = row.split("\t")[3]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT catalog_author_names(%s::jsonb)", [json.dumps(authors)])
+        expected = cursor.fetchone()[0]
+    assert names == ("\\N" if expected is None else expected)
+
+
 def _words_the_trigger_would_count():
     from django.db import connection
 
