@@ -425,9 +425,8 @@ def _unpack(packed: tuple, bodies: list[bytes]) -> Entry:
     """`bodies`: the file's records, as given to read_marc21_batches."""
     if len(packed) == 3:
         return Entry(packed[0], raw=packed[1], error=packed[2])
-    number, error, key, features, record_copy, vector_input, local_id, material, isbns, bad, year, pages, items, notes = (
-        packed
-    )
+    number, error, key, features, record_copy, vector_input, local_id, material, isbns, bad, year, pages, *rest = packed
+    items, notes = rest
     bib = ImportBib(local_id, material, isbns, bad, year, pages, list(map(ImportItem._make, items)))
     raw = bodies[number - 1].lstrip(b"\r\n") + RECORD_TERMINATOR  # the bytes marc21_entry read
     return Entry(number, bib, raw, error, key, Features._make(features), record_copy, vector_input, notes)

@@ -583,7 +583,11 @@ def test_record_fields_come_in_the_copy_column_order():
 
 @pytest.mark.parametrize(
     "authors",
-    [[], [{"name": "Pramoedya Ananta Toer"}, {"name": "Café"}], [{"role": "editor"}, {"name": None}, "x", {"name": "A"}]],
+    [
+        [],
+        [{"name": "Pramoedya Ananta Toer"}, {"name": "Café"}],
+        [{"role": "editor"}, {"name": None}, "x", {"name": "A"}],
+    ],
 )
 def test_the_second_sessions_author_names_are_what_catalog_author_names_reads(authors):
     import json

@@ -614,10 +614,10 @@ def test_common_word_with_filters_and_other_sorts_stays_right(common_word_catalo
 
 
 def test_facet_group_folds_rare_values_but_keeps_chosen_ones_in_view():
+    from django.utils import translation
+
     from catalog.search import FacetValue
     from catalog.templatetags.catalog_search import FACET_VISIBLE, facet_group
-
-    from django.utils import translation
 
     values = [FacetValue(str(i), f"School <{i}>", 100 - i, selected=(i == 14)) for i in range(15)]
     with translation.override("id"):  # whatever an earlier test in this thread left active
