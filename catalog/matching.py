@@ -180,10 +180,18 @@ _INTEGER = re.compile(r"\d+")
 _PAGE_WORD = re.compile(r"\d[\]lI]?\s*\]?\s*(?:p|pp|pages?|hlm|halaman|h|leaves|s|str|blz)\b", re.IGNORECASE)
 
 
+# "136 hlm", "200 p. ;": nothing for _NOT_PAGES or _OCR_ONE to find, the one number is the count.
+_PLAIN_PAGES = re.compile(r"\s*(\d+)\s*(?:p|pp|pages?|hlm|halaman|h)[\s/:;,=.]*", re.IGNORECASE)
+
+
 def page_count(physical: str) -> int | None:
     """The number of pages of a 300 field: the largest page number, roman prefaces, unnumbered pages,
     preliminary leaves, plates and sizes aside. '3 p. l., [v]-viii, 351 p.' → 351; 'xii, 193 p.' → 193;
     '[11]-200 p.' → 200; 'xix, 311, [1] p. 16 cm' → 311; '1 v.' → None."""
+    plain = _PLAIN_PAGES.fullmatch(physical) if physical else None
+    if plain:
+        value = int(plain.group(1))
+        return value if 0 < value < 100000 else None
     if not physical or not _PAGE_WORD.search(physical):
         return None  # "1 sound disc (60 min.)", "1 v.": no pages counted
     text = _NOT_PAGES.sub(" ", _OCR_ONE.sub("1", physical))
@@ -569,9 +577,9 @@ def may_share_heading(a: Features, b: Features) -> bool:
     return _authors_agree(a, b) != "different"
 
 
-class Block:
-    """The records of one blocking key, indexed by what may tie them to a newcomer's heading, so that a record meets
-    the records `may_share_heading` lets through without a look at every record of a crowded block."""
+class _HeadingIndex:
+    """Records indexed by what may tie them to a newcomer's heading, so that a record meets the records
+    `may_share_heading` lets through without a look at every record of a crowded block."""
 
     def __init__(self):
         self.features: dict[int, Features] = {}
@@ -579,18 +587,22 @@ class Block:
         self.by_name: dict[str, list[int]] = {}  # every author key and name word of the record
         self.by_main: dict[str, list[int]] = {}  # the main heading's key
         self.by_title: dict[tuple[str, ...], list[int]] = {}
-        self.slips: dict[str, list[str]] = {}  # a heading: the block's headings that are spelling slips of it
+        self.slips: dict[str, list[str]] = {}  # a heading: the index's headings that are spelling slips of it
 
     def add(self, record_id: int, found: Features) -> bool:
-        """Whether the record was new to the block."""
+        """Whether the record was new to the index."""
         if record_id in self.features:
             return False
         self.features[record_id] = found
         if not found.authors:
             self.unheaded.append(record_id)
             return True
-        for word in found.names.union(found.authors):
-            self.by_name.setdefault(word, []).append(record_id)
+        by_name = self.by_name
+        for word in found.names:
+            by_name.setdefault(word, []).append(record_id)
+        for word in found.authors:
+            if word not in found.names:
+                by_name.setdefault(word, []).append(record_id)
         main = found.authors[0]
         if main not in self.by_main:
             self.by_main[main] = []
@@ -601,33 +613,69 @@ class Block:
         self.by_title.setdefault(found.full_title, []).append(record_id)
         return True
 
-    def discard(self, record_id: int) -> None:
-        """Undo `add` (a batch rolled back): the record's index entries are skipped from now on."""
-        self.features.pop(record_id, None)
-
     def candidates(self, incoming: Features) -> list[tuple[int, Features]]:
-        """The records of the block that may share the incoming record's heading (those sharing one of its ISBNs
-        are found by the ISBN, not here)."""
+        features = self.features
         if not incoming.authors:
-            return list(self.features.items())
+            return list(features.items())
         ids = set(self.unheaded)
         by_name, by_main = self.by_name, self.by_main
         for word in incoming.authors:  # the same heading, or this record's heading among the other's names
-            ids.update(by_name.get(word, ()))
+            found = by_name.get(word)
+            if found:
+                ids.update(found)
         for word in incoming.names:  # the other's heading among this record's names
-            ids.update(by_main.get(word, ()))
-        ids.update(self.by_title.get(incoming.full_title, ()))
+            found = by_main.get(word)
+            if found:
+                ids.update(found)
+        found = self.by_title.get(incoming.full_title)
+        if found:
+            ids.update(found)
         main = incoming.authors[0]
         similar = self.slips.get(main)
         if similar is None:
             similar = self.slips[main] = [heading for heading in by_main if _similar_word(main, heading)]
         for heading in similar:
             ids.update(by_main[heading])
-        features = self.features
         # The look-ups above find a few more than may_share_heading would let through (an added entry of this
         # record among the other's names): the same test decides, so that the index changes no verdict.
-        found = [(rid, features[rid]) for rid in sorted(ids) if rid in features]
-        return [(rid, other) for rid, other in found if may_share_heading(incoming, other)]
+        result = []
+        for rid in sorted(ids):
+            other = features.get(rid)
+            if other is not None and may_share_heading(incoming, other):
+                result.append((rid, other))
+        return result
+
+
+class Block:
+    """The records of one blocking key, indexed by heading (`_HeadingIndex`) twice: all of them, and those without an
+    ISBN. A newcomer with an ISBN meets a block's records with ISBNs through its ISBN, and only if they share one
+    (any other ISBN is compare's first verdict), so in the block it needs only the records without one."""
+
+    def __init__(self):
+        self.every = _HeadingIndex()
+        self.unnumbered = _HeadingIndex()
+
+    @property
+    def features(self) -> dict[int, Features]:
+        return self.every.features
+
+    def add(self, record_id: int, found: Features) -> bool:
+        """Whether the record was new to the block."""
+        if not self.every.add(record_id, found):
+            return False
+        if not found.isbns:
+            self.unnumbered.add(record_id, found)
+        return True
+
+    def discard(self, record_id: int) -> None:
+        """Undo `add` (a batch rolled back): the record's index entries are skipped from now on."""
+        self.every.features.pop(record_id, None)
+        self.unnumbered.features.pop(record_id, None)
+
+    def candidates(self, incoming: Features, *, without_isbn: bool = False) -> list[tuple[int, Features]]:
+        """The records of the block that may share the incoming record's heading, in id order; `without_isbn`: only
+        those that have no ISBN."""
+        return (self.unnumbered if without_isbn else self.every).candidates(incoming)
 
 
 def _publishers_agree(a: Features, b: Features) -> str:
