@@ -11,6 +11,8 @@ transaction only):
   importer's second session computed it with catalog_record_tsv_named), instead of computing it again.
 - silang.search_words_given = on: catalog_record_words_trg leaves the suggestion words to the importer, which
   adds the whole batch's words in one statement.
+- silang.holding_summaries_given = on: the holdings insert trigger checks nothing; the importer's COPY of new copies
+  says so, its new records carrying their summary already, and refreshes the other records it added copies to.
 - silang.summary_refresh (set by catalog_refresh_holding_summary itself): the record's update by the holdings
   summary is not a change of its text, so the search trigger skips it.
 - session_replication_role = replica: foreign-key checks off for the importer's COPY (it checks and locks the
@@ -42,6 +44,9 @@ AS $function$
 DECLARE
     changed bigint[];
 BEGIN
+    IF TG_OP = 'INSERT' AND current_setting('silang.holding_summaries_given', true) = 'on' THEN
+        RETURN NULL;  -- an import's new records carry their summary; it refreshes the others itself
+    END IF;
     IF TG_OP = 'INSERT' THEN
         IF (SELECT count(*) FROM new_rows) > 20000 THEN
             EXECUTE $q$

@@ -432,6 +432,8 @@ class _Importer:
 
     def write(self, entries: list[Entry], *, fast: bool) -> None:
         library = self.library
+        # One date for the batch: the new records' summaries (last added) and their copies' date added agree.
+        self.today = timezone.localdate().isoformat()
         # Finding a batch's matches and creating its new records is one step among concurrent imports: two imports
         # bringing the same new ISBN at the same instant would otherwise each find nothing and each create the
         # record. The lock is held to the batch's commit; reading, parsing and the search vectors still run in
@@ -527,7 +529,7 @@ class _Importer:
         for (entry, record_id), source_id in zip(pending, source_ids, strict=True):
             holdings_for.append((record_id, entry, source_id))
             source_of[entry.number] = source_id
-        self.write_holdings(holdings_for, fast=fast)
+        self.write_holdings(holdings_for, fast=fast, new_record_ids={record_id for _entry, record_id in new_records})
         if fast:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL session_replication_role = origin")
@@ -572,8 +574,8 @@ class _Importer:
         vectors = self.vectors
         given = all(entry.number in vectors for entry, _record_id in new_records)
         library = str(self.library.pk)
-        held_tail = "\t".join(["{" + library + "}", "{" + library + "}", timezone.localdate().isoformat()])
-        unavailable_tail = "\t".join(["{" + library + "}", "{}", timezone.localdate().isoformat()])
+        held_tail = "\t".join(["{" + library + "}", "{" + library + "}", self.today])
+        unavailable_tail = "\t".join(["{" + library + "}", "{}", self.today])
         empty_tail = "{}\t{}\t\\N"
         now = timezone.now().isoformat()
         buffer = io.StringIO()
@@ -785,12 +787,14 @@ class _Importer:
         self.tally["updated"] += 1
         return source.record_id
 
-    def write_holdings(self, rows: list[tuple[int, Entry, int]], *, fast: bool) -> None:
+    def write_holdings(self, rows: list[tuple[int, Entry, int]], *, fast: bool, new_record_ids: set[int]) -> None:
+        """`new_record_ids`: the batch's new records, written with the summary their copies give (copy_records)."""
         head = f"\t{self.library.pk}\t"
-        tail = f"\tpurchase\t{timezone.localdate().isoformat()}\t"
+        tail = f"\tpurchase\t{self.today}\t"
         now = timezone.now().isoformat()
         fresh, known = io.StringIO(), io.StringIO()
         fresh_count = known_count = 0
+        fresh_records: set[int] = set()
         # The library's barcodes before this import; those of earlier batches cannot come again (one barcode, one
         # copy per file: run_batch).
         known_barcodes = self.known_barcodes
@@ -806,6 +810,7 @@ class _Importer:
                     # raises, and the batch is written again through the upsert).
                     fresh.write(line)
                     fresh_count += 1
+                    fresh_records.add(record_id)
                 else:
                     known.write(line)
                     known_count += 1
@@ -813,7 +818,14 @@ class _Importer:
         if fresh_count:
             fresh.seek(0)
             with connection.cursor() as cursor:
+                # The insert trigger would check every copy against its record's summary (a third of this COPY's
+                # time): the new records' summaries are right already, and the others are refreshed here.
+                cursor.execute("SET LOCAL silang.holding_summaries_given = on")
                 cursor.copy_expert(f"COPY catalog_holding ({columns}) FROM STDIN", fresh, COPY_CHUNK)
+                cursor.execute("SET LOCAL silang.holding_summaries_given = off")
+                others = sorted(fresh_records - new_record_ids)
+                if others:
+                    cursor.execute("SELECT catalog_refresh_holding_summary(%s::bigint[])", [others])
             self.tally["holdings_added"] += fresh_count
         if known_count:
             known.seek(0)

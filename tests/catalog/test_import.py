@@ -478,6 +478,27 @@ def test_new_records_carry_the_holdings_summary_the_trigger_would_give(school, d
     assert all(held == [school.pk] for held, _avail, _added in before if held)
 
 
+def test_summaries_of_records_another_school_joins_are_what_the_trigger_would_give(school, other_school, data_file):
+    """An import's COPY of new copies leaves the insert trigger's check out (silang.holding_summaries_given) and
+    refreshes the records it joined itself: every summary must be what a full refresh gives."""
+    from django.db import connection
+
+    import_file(library=school, path=data_file("evergreen_jazz_1k.mrc"))
+    joined = import_file(library=other_school, path=data_file("evergreen_jazz_1k.mrc"))
+    assert joined.joined == 1000
+
+    def summaries():
+        return list(
+            Record.objects.order_by("pk").values_list("holding_library_ids", "available_library_ids", "last_added")
+        )
+
+    before = summaries()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT catalog_refresh_holding_summary(ARRAY(SELECT id FROM catalog_record))")
+    assert summaries() == before
+    assert sum(1 for held, _avail, _added in before if sorted(held) == sorted([school.pk, other_school.pk])) > 500
+
+
 @pytest.mark.parametrize("fast", [True, False])
 def test_fast_and_careful_writes_give_the_same_catalog(school, other_school, data_file, settings, fast):
     """Fast writes switch the per-row foreign-key checks off after locking what they point to; the careful
