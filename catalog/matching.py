@@ -727,56 +727,57 @@ def compare(a: Features, b: Features) -> Verdict:
         # A word of the title that is not a slip: another part ($p), another subtitle ($b), another work.
         return _distinct("title", detail, reasons)
 
-    # Evidence, each weight explained. The score starts at 0 and is clamped to 0..1.
-    score = 0.0
-
-    def add(feature: str, weight: float, detail: str = "") -> None:
-        nonlocal score
-        score += weight
-        reasons.append(Reason(feature, weight, detail))
-
+    # Evidence, each weight explained. The score, their sum, starts at 0 and is clamped to 0..1.
+    add = reasons.append
     if shared_isbn:
-        add("isbn", 0.50)  # the publisher's own identifier of the edition: with a title that agrees, a merge
+        add(Reason("isbn", 0.50))  # the publisher's own identifier of the edition: with a title that agrees, a merge
     # The title is the basis of every match; a title with a word replaced or inserted is only a hint.
-    add("title", TITLE_WEIGHTS[agreement], detail)
+    add(Reason("title", TITLE_WEIGHTS[agreement], detail))
     if a.designations != b.designations:
         # One record names a volume the other does not: perhaps the whole set, perhaps the same volume.
-        add("designation", -0.25, f"{_designation_text(a.designations)} / {_designation_text(b.designations)}")
+        add(Reason("designation", -0.25, f"{_designation_text(a.designations)} / {_designation_text(b.designations)}"))
     authors = _authors_agree(a, b)
     if authors == "same":
-        add("author", 0.15)
+        add(Reason("author", 0.15))
     elif authors == "found":
-        add("author", 0.10)
+        add(Reason("author", 0.10))
     elif authors == "different":
-        add("author", -0.25, f"{a.authors[0]} / {b.authors[0]}")
+        add(Reason("author", -0.25, f"{a.authors[0]} / {b.authors[0]}"))
     publishers = _publishers_agree(a, b)
     if publishers == "same":
-        add("publisher", 0.15)
+        add(Reason("publisher", 0.15))
     elif publishers == "similar":
-        add("publisher", 0.05)
+        add(Reason("publisher", 0.05))
     elif publishers == "different":
-        add("publisher", -0.15, f"{' '.join(a.publisher)} / {' '.join(b.publisher)}")
+        add(Reason("publisher", -0.15, f"{' '.join(a.publisher)} / {' '.join(b.publisher)}"))
     if a.year and b.year:
         gap = abs(a.year - b.year)
         if gap == 0:
-            add("year", 0.15)
+            add(Reason("year", 0.15))
         else:
             # Within the reprint tolerance a year or two is a printing; further apart, a later issue that only
             # everything else agreeing can still bring to review.
-            add("year", -0.10 if gap <= YEAR_TOLERANCE else -0.30 if gap <= 10 else -0.45, f"{a.year} / {b.year}")
+            add(
+                Reason(
+                    "year", -0.10 if gap <= YEAR_TOLERANCE else -0.30 if gap <= 10 else -0.45, f"{a.year} / {b.year}"
+                )
+            )
     pages = _pages_agree(a.pages, b.pages)
     if pages == "same":
-        add("pages", 0.12)
+        add(Reason("pages", 0.12))
     elif pages == "close":
-        add("pages", 0.08)
+        add(Reason("pages", 0.08))
     elif pages == "near":
-        add("pages", -0.05, f"{a.pages} / {b.pages}")
+        add(Reason("pages", -0.05, f"{a.pages} / {b.pages}"))
     elif pages == "different":
-        add("pages", -0.30, f"{a.pages} / {b.pages}")
+        add(Reason("pages", -0.30, f"{a.pages} / {b.pages}"))
     if a.volumes and b.volumes and a.volumes != b.volumes:
-        add("volumes", -0.20, f"{a.volumes} / {b.volumes}")
+        add(Reason("volumes", -0.20, f"{a.volumes} / {b.volumes}"))
     if a.edition != b.edition:
-        add("edition", -0.10, f"{a.edition or '-'} / {b.edition or '-'}")  # "Rev. ed." and no statement
+        add(Reason("edition", -0.10, f"{a.edition or '-'} / {b.edition or '-'}"))  # "Rev. ed." and no statement
+    score = 0.0
+    for reason in reasons:
+        score += reason.weight
     score = max(0.0, min(1.0, round(score, 3)))
     decision = MERGE if score >= MERGE_AT else REVIEW if score >= REVIEW_AT else DISTINCT
     return Verdict(score, decision, tuple(reasons))
