@@ -308,8 +308,8 @@ CATALOG_IMPORT_PARALLEL_MIN_RECORDS = 8000
 CATALOG_IMPORT_PARSE_WORKERS = None
 # A second session computes the search vectors of the next batch while one is written.
 CATALOG_IMPORT_VECTOR_SESSION = True
-# Niceness added to an import's helpers (parse workers; the vector session's server process when it is local): the
-# writer, which every record waits for, gets the cores first, and the helpers, who work ahead, use what is left.
+# An import's helpers yield the cores to its writer, which every record waits for: parse workers run SCHED_IDLE on
+# Linux (elsewhere at this nice value), the vector session's server process, when local, at this nice value. 0: off.
 CATALOG_IMPORT_HELPER_NICE = 10
 # Switch off per-row foreign-key checks for an import's own writes when the database user may (checked set-based).
 CATALOG_IMPORT_FAST_WRITES = True

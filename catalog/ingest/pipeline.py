@@ -818,7 +818,7 @@ class _Importer:
         if fresh_count:
             fresh.seek(0)
             with connection.cursor() as cursor:
-                # The insert trigger would check every copy against its record's summary (a third of this COPY's
+                # The insert trigger would check every copy against its record's summary (a fifth of this COPY's
                 # time): the new records' summaries are right already, and the others are refreshed here.
                 cursor.execute("SET LOCAL silang.holding_summaries_given = on")
                 cursor.copy_expert(f"COPY catalog_holding ({columns}) FROM STDIN", fresh, COPY_CHUNK)

@@ -1,5 +1,5 @@
 """The holdings insert trigger leaves the summaries to an import that says it keeps them (silang.holding_summaries_given,
-catalog/sql.py): checking every copy of a batch against its record cost a third of the copies' COPY."""
+catalog/sql.py): checking every copy of a batch against its record was a fifth of the copies' COPY."""
 
 from django.db import migrations
 
