@@ -577,9 +577,9 @@ def may_share_heading(a: Features, b: Features) -> bool:
     return _authors_agree(a, b) != "different"
 
 
-class _HeadingIndex:
-    """Records indexed by what may tie them to a newcomer's heading, so that a record meets the records
-    `may_share_heading` lets through without a look at every record of a crowded block."""
+class Block:
+    """The records of one blocking key, indexed by what may tie them to a newcomer's heading, so that a record meets
+    the records `may_share_heading` lets through without a look at every record of a crowded block."""
 
     def __init__(self):
         self.features: dict[int, Features] = {}
@@ -587,22 +587,18 @@ class _HeadingIndex:
         self.by_name: dict[str, list[int]] = {}  # every author key and name word of the record
         self.by_main: dict[str, list[int]] = {}  # the main heading's key
         self.by_title: dict[tuple[str, ...], list[int]] = {}
-        self.slips: dict[str, list[str]] = {}  # a heading: the index's headings that are spelling slips of it
+        self.slips: dict[str, list[str]] = {}  # a heading: the block's headings that are spelling slips of it
 
     def add(self, record_id: int, found: Features) -> bool:
-        """Whether the record was new to the index."""
+        """Whether the record was new to the block."""
         if record_id in self.features:
             return False
         self.features[record_id] = found
         if not found.authors:
             self.unheaded.append(record_id)
             return True
-        by_name = self.by_name
-        for word in found.names:
-            by_name.setdefault(word, []).append(record_id)
-        for word in found.authors:
-            if word not in found.names:
-                by_name.setdefault(word, []).append(record_id)
+        for word in found.names.union(found.authors):
+            self.by_name.setdefault(word, []).append(record_id)
         main = found.authors[0]
         if main not in self.by_main:
             self.by_main[main] = []
@@ -613,69 +609,33 @@ class _HeadingIndex:
         self.by_title.setdefault(found.full_title, []).append(record_id)
         return True
 
+    def discard(self, record_id: int) -> None:
+        """Undo `add` (a batch rolled back): the record's index entries are skipped from now on."""
+        self.features.pop(record_id, None)
+
     def candidates(self, incoming: Features) -> list[tuple[int, Features]]:
-        features = self.features
+        """The records of the block that may share the incoming record's heading (those sharing one of its ISBNs
+        are found by the ISBN, not here)."""
         if not incoming.authors:
-            return list(features.items())
+            return list(self.features.items())
         ids = set(self.unheaded)
         by_name, by_main = self.by_name, self.by_main
         for word in incoming.authors:  # the same heading, or this record's heading among the other's names
-            found = by_name.get(word)
-            if found:
-                ids.update(found)
+            ids.update(by_name.get(word, ()))
         for word in incoming.names:  # the other's heading among this record's names
-            found = by_main.get(word)
-            if found:
-                ids.update(found)
-        found = self.by_title.get(incoming.full_title)
-        if found:
-            ids.update(found)
+            ids.update(by_main.get(word, ()))
+        ids.update(self.by_title.get(incoming.full_title, ()))
         main = incoming.authors[0]
         similar = self.slips.get(main)
         if similar is None:
             similar = self.slips[main] = [heading for heading in by_main if _similar_word(main, heading)]
         for heading in similar:
             ids.update(by_main[heading])
+        features = self.features
         # The look-ups above find a few more than may_share_heading would let through (an added entry of this
         # record among the other's names): the same test decides, so that the index changes no verdict.
-        result = []
-        for rid in sorted(ids):
-            other = features.get(rid)
-            if other is not None and may_share_heading(incoming, other):
-                result.append((rid, other))
-        return result
-
-
-class Block:
-    """The records of one blocking key, indexed by heading (`_HeadingIndex`) twice: all of them, and those without an
-    ISBN. A newcomer with an ISBN meets a block's records with ISBNs through its ISBN, and only if they share one
-    (any other ISBN is compare's first verdict), so in the block it needs only the records without one."""
-
-    def __init__(self):
-        self.every = _HeadingIndex()
-        self.unnumbered = _HeadingIndex()
-
-    @property
-    def features(self) -> dict[int, Features]:
-        return self.every.features
-
-    def add(self, record_id: int, found: Features) -> bool:
-        """Whether the record was new to the block."""
-        if not self.every.add(record_id, found):
-            return False
-        if not found.isbns:
-            self.unnumbered.add(record_id, found)
-        return True
-
-    def discard(self, record_id: int) -> None:
-        """Undo `add` (a batch rolled back): the record's index entries are skipped from now on."""
-        self.every.features.pop(record_id, None)
-        self.unnumbered.features.pop(record_id, None)
-
-    def candidates(self, incoming: Features, *, without_isbn: bool = False) -> list[tuple[int, Features]]:
-        """The records of the block that may share the incoming record's heading, in id order; `without_isbn`: only
-        those that have no ISBN."""
-        return (self.unnumbered if without_isbn else self.every).candidates(incoming)
+        found = [(rid, features[rid]) for rid in sorted(ids) if rid in features]
+        return [(rid, other) for rid, other in found if may_share_heading(incoming, other)]
 
 
 def _publishers_agree(a: Features, b: Features) -> str:
@@ -727,57 +687,56 @@ def compare(a: Features, b: Features) -> Verdict:
         # A word of the title that is not a slip: another part ($p), another subtitle ($b), another work.
         return _distinct("title", detail, reasons)
 
-    # Evidence, each weight explained. The score, their sum, starts at 0 and is clamped to 0..1.
-    add = reasons.append
+    # Evidence, each weight explained. The score starts at 0 and is clamped to 0..1.
+    score = 0.0
+
+    def add(feature: str, weight: float, detail: str = "") -> None:
+        nonlocal score
+        score += weight
+        reasons.append(Reason(feature, weight, detail))
+
     if shared_isbn:
-        add(Reason("isbn", 0.50))  # the publisher's own identifier of the edition: with a title that agrees, a merge
+        add("isbn", 0.50)  # the publisher's own identifier of the edition: with a title that agrees, a merge
     # The title is the basis of every match; a title with a word replaced or inserted is only a hint.
-    add(Reason("title", TITLE_WEIGHTS[agreement], detail))
+    add("title", TITLE_WEIGHTS[agreement], detail)
     if a.designations != b.designations:
         # One record names a volume the other does not: perhaps the whole set, perhaps the same volume.
-        add(Reason("designation", -0.25, f"{_designation_text(a.designations)} / {_designation_text(b.designations)}"))
+        add("designation", -0.25, f"{_designation_text(a.designations)} / {_designation_text(b.designations)}")
     authors = _authors_agree(a, b)
     if authors == "same":
-        add(Reason("author", 0.15))
+        add("author", 0.15)
     elif authors == "found":
-        add(Reason("author", 0.10))
+        add("author", 0.10)
     elif authors == "different":
-        add(Reason("author", -0.25, f"{a.authors[0]} / {b.authors[0]}"))
+        add("author", -0.25, f"{a.authors[0]} / {b.authors[0]}")
     publishers = _publishers_agree(a, b)
     if publishers == "same":
-        add(Reason("publisher", 0.15))
+        add("publisher", 0.15)
     elif publishers == "similar":
-        add(Reason("publisher", 0.05))
+        add("publisher", 0.05)
     elif publishers == "different":
-        add(Reason("publisher", -0.15, f"{' '.join(a.publisher)} / {' '.join(b.publisher)}"))
+        add("publisher", -0.15, f"{' '.join(a.publisher)} / {' '.join(b.publisher)}")
     if a.year and b.year:
         gap = abs(a.year - b.year)
         if gap == 0:
-            add(Reason("year", 0.15))
+            add("year", 0.15)
         else:
             # Within the reprint tolerance a year or two is a printing; further apart, a later issue that only
             # everything else agreeing can still bring to review.
-            add(
-                Reason(
-                    "year", -0.10 if gap <= YEAR_TOLERANCE else -0.30 if gap <= 10 else -0.45, f"{a.year} / {b.year}"
-                )
-            )
+            add("year", -0.10 if gap <= YEAR_TOLERANCE else -0.30 if gap <= 10 else -0.45, f"{a.year} / {b.year}")
     pages = _pages_agree(a.pages, b.pages)
     if pages == "same":
-        add(Reason("pages", 0.12))
+        add("pages", 0.12)
     elif pages == "close":
-        add(Reason("pages", 0.08))
+        add("pages", 0.08)
     elif pages == "near":
-        add(Reason("pages", -0.05, f"{a.pages} / {b.pages}"))
+        add("pages", -0.05, f"{a.pages} / {b.pages}")
     elif pages == "different":
-        add(Reason("pages", -0.30, f"{a.pages} / {b.pages}"))
+        add("pages", -0.30, f"{a.pages} / {b.pages}")
     if a.volumes and b.volumes and a.volumes != b.volumes:
-        add(Reason("volumes", -0.20, f"{a.volumes} / {b.volumes}"))
+        add("volumes", -0.20, f"{a.volumes} / {b.volumes}")
     if a.edition != b.edition:
-        add(Reason("edition", -0.10, f"{a.edition or '-'} / {b.edition or '-'}"))  # "Rev. ed." and no statement
-    score = 0.0
-    for reason in reasons:
-        score += reason.weight
+        add("edition", -0.10, f"{a.edition or '-'} / {b.edition or '-'}")  # "Rev. ed." and no statement
     score = max(0.0, min(1.0, round(score, 3)))
     decision = MERGE if score >= MERGE_AT else REVIEW if score >= REVIEW_AT else DISTINCT
     return Verdict(score, decision, tuple(reasons))

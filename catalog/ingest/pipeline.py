@@ -741,12 +741,11 @@ class _Importer:
         # In the block, only records that may share this record's main heading (a second pass of blocking: a crowded
         # block, "Bahasa Indonesia ...", is compared in proportion to its editions, not its size).
         block = self.blocks.get(key)
-        if block is not None:
-            # With an ISBN, only the block's records without one: those with one shared are in `seen` already
-            # (every ISBN of the batch is looked up), and another ISBN and none shared is compare()'s first verdict.
-            for cid, found in block.candidates(features, without_isbn=bool(features.isbns)):
-                if cid not in seen:
-                    seen[cid] = found
+        isbns = features.isbns
+        for cid, found in block.candidates(features) if block is not None else ():
+            # Another ISBN and none shared is compare()'s first verdict (distinct): left out before scoring.
+            if cid not in seen and (not isbns or not found.isbns or found.isbns & isbns):
+                seen[cid] = found
         if not seen:
             return None, None
         return matching.best_match(features, list(seen.items()))

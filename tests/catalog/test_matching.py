@@ -295,32 +295,6 @@ def test_the_block_index_finds_exactly_the_records_that_may_share_the_heading():
         records[1000 + _] = incoming
 
 
-def test_the_block_index_without_isbns_is_the_block_index_less_the_records_with_one():
-    """A newcomer with an ISBN asks only for the block's records without one (those with one meet it by ISBN)."""
-    import random
-
-    from catalog.matching import Block
-
-    rng = random.Random(5)
-    surnames = ["Siregar", "Sireger", "Nasution", "Lubis", "Tohari", "Hirata"]
-
-    def record():
-        return features(
-            title=rng.choice(["Bahasa Indonesia", "Bahasa Indonesia untuk SMA"]),
-            authors=[{"name": f"{rng.choice(surnames)}, Andi"} for _ in range(rng.choice([0, 1, 2]))],
-            isbns=rng.choice([[], [], ["9786022980742"], ["9786022980759"]]),
-        )
-
-    block = Block()
-    for record_id in range(1, 201):
-        block.add(record_id, record())
-    block.discard(9)
-    for _ in range(200):
-        incoming = record()
-        every = block.candidates(incoming)
-        assert block.candidates(incoming, without_isbn=True) == [(rid, f) for rid, f in every if not f.isbns]
-
-
 def test_plain_page_counts_read_as_the_general_reading_reads_them():
     """page_count's shortcut for "136 hlm" and "200 p." gives what the general reading gives, for any mix of
     numbers, page words, leaves, sizes and volumes."""
