@@ -435,17 +435,17 @@ def _unpack(packed: tuple, bodies: list[bytes]) -> Entry:
     return Entry(number, bib, raw, error, key, Features._make(features), record_copy, vector_input, notes)
 
 
-def _piece_bounds(total: int, size: int, smallest: int = 250, ahead: int = 1) -> Iterator[tuple[int, int]]:
-    """Pieces of up to `size` records: a quarter and a half of that first, then `size`, shrinking towards the end of
+def _piece_bounds(total: int, size: int, smallest: int = 250) -> Iterator[tuple[int, int]]:
+    """Pieces of up to `size` records: a quarter and a half of that first, then `size`, halving towards the end of
     the file. Nothing is written until the first piece is parsed, and once the workers have parsed the last piece
-    only the writer has work left: what is then still waiting for it, up to `ahead` pieces parsed ahead of it and
-    the one it writes, should be small. So near the end a piece is at most a (ahead + 1)th of what remains."""
+    only the writer has work left: small pieces at both ends keep those waits short."""
     smallest = min(smallest, size)
     start = 0
     ramp = max(smallest, size // 4)
     while start < total:
         remaining = total - start
-        step = min(size, ramp, max(smallest, (remaining + ahead) // (ahead + 1)))
+        step = size if remaining >= 2 * size else max(smallest, (remaining + 1) // 2)
+        step = min(step, ramp)
         if remaining - step < smallest and remaining <= size:
             step = remaining  # no crumb of a piece at the very end
         yield start, min(total, start + step)
@@ -460,7 +460,7 @@ def read_marc21_batches(bodies: list[bytes], batch_size: int, workers: int) -> I
     Parsing is most of an import's Python work: in worker processes it runs on the other cores while the
     caller writes the previous batches to Postgres.
     """
-    bounds = list(_piece_bounds(len(bodies), batch_size, ahead=PIECES_AHEAD * max(1, workers)))
+    bounds = list(_piece_bounds(len(bodies), batch_size))
     language = translation.get_language() or "id"
     if workers < 1 or len(bounds) < 2:
         for start, end in bounds:
