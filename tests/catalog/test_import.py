@@ -724,3 +724,28 @@ def test_pieces_cover_the_file_small_at_both_ends(total):
     assert max(sizes) <= 2000 and (min(sizes) >= 250 or total < 250 or len(sizes) == 1)
     if total >= 8_000:
         assert sizes[:3] == [500, 1000, 2000] and sizes[-1] <= 500
+
+
+def test_source_records_keep_the_files_bytes_and_their_ids(school):
+    """Sources go to Postgres in COPY's binary format: the raw record byte for byte, a local id with letters beyond
+    ASCII, and the time received."""
+    import datetime
+
+    from django.utils import timezone
+
+    records = []
+    for number, local_id in enumerate(["Bü-001/ä", "SLIMS\\42", "x\ty"], start=1):
+        record = pymarc.Record(force_utf8=True)
+        record.add_field(pymarc.Field(tag="001", data=local_id))
+        record.add_field(
+            pymarc.Field(tag="245", indicators=["0", "0"], subfields=[pymarc.Subfield("a", f"Buku ke-{number}")])
+        )
+        records.append(record.as_marc())
+    before = timezone.now()
+    report = import_bytes(library=school, data=b"".join(records), filename="ids.mrc")
+    assert report.created == 3
+    sources = list(SourceRecord.objects.filter(library=school).order_by("pk"))
+    assert [bytes(source.data) for source in sources] == records
+    assert [source.local_id for source in sources] == ["Bü-001/ä", "SLIMS\\42", "x\ty"]
+    assert all(before <= source.received_at <= timezone.now() + datetime.timedelta(seconds=1) for source in sources)
+    assert all(source.original_record_id == source.record_id for source in sources)
