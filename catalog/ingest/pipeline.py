@@ -541,8 +541,7 @@ class _Importer:
         out = io.BytesIO()
         out.write(b"PGCOPY\n\xff\r\n\x00" + bytes(8))  # signature, flags, no header extension
         for (entry, record_id), source_id in zip(pending, source_ids, strict=True):
-            # surrogatepass: a lone surrogate becomes bytes the server refuses (and the record is reported), not a crash
-            local_id = entry.bib.local_id.encode("utf-8", "surrogatepass")
+            local_id = entry.bib.local_id.encode()  # clean: validate.check removes control characters and surrogates
             out.write(head.pack(9, 8, source_id, 8, record_id, 8, library_id))
             out.write(size.pack(len(fmt)) + fmt + size.pack(len(local_id)) + local_id)
             out.write(size.pack(len(entry.raw)) + entry.raw)

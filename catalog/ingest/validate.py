@@ -47,8 +47,11 @@ def check(bib, copy_text: str) -> list[str]:
                 % {"barcode": item.barcode, "value": item.copy_number}
             )
             item.copy_number = None
-    dirty = BAD_CHARACTERS.search(copy_text) is not None or any(
-        BAD_CHARACTERS.search(getattr(item, name)) for item in bib.items for name in _ITEM_TEXT
+    # The record's id in the library (001) is not in its row: looked at on its own.
+    dirty = (
+        BAD_CHARACTERS.search(copy_text) is not None
+        or BAD_CHARACTERS.search(bib.local_id) is not None
+        or any(BAD_CHARACTERS.search(getattr(item, name)) for item in bib.items for name in _ITEM_TEXT)
     )
     if dirty or any(BAD_CHARACTERS.search(author.get("name", "")) for author in bib.authors):
         removed = 0

@@ -749,3 +749,22 @@ def test_source_records_keep_the_files_bytes_and_their_ids(school):
     assert [source.local_id for source in sources] == ["Bü-001/ä", "SLIMS\\42", "x\ty"]
     assert all(before <= source.received_at <= timezone.now() + datetime.timedelta(seconds=1) for source in sources)
     assert all(source.original_record_id == source.record_id for source in sources)
+
+
+def test_control_characters_in_a_records_id_are_removed_and_said(school):
+    """A NUL or another control character in 001 (the record's id in the library) is removed like anywhere else in
+    the record, with a warning: the id reaches the database clean, on every path that looks it up."""
+    records = []
+    for number, local_id in enumerate(["R1", "R\x002", "R\x1b3"], start=1):
+        record = pymarc.Record(force_utf8=True)
+        record.add_field(pymarc.Field(tag="001", data=local_id))
+        record.add_field(
+            pymarc.Field(tag="245", indicators=["0", "0"], subfields=[pymarc.Subfield("a", f"Buku ke-{number}")])
+        )
+        records.append(record.as_marc())
+    for _round in range(2):  # the second import looks the ids up among the library's sources
+        report = import_bytes(library=school, data=b"".join(records), filename="ids.mrc")
+        assert not report.skipped
+        assert {w["record"] for w in report.warnings} >= {2, 3}
+    assert report.unchanged == 3
+    assert sorted(SourceRecord.objects.filter(library=school).values_list("local_id", flat=True)) == ["R1", "R2", "R3"]
