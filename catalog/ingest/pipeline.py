@@ -58,6 +58,7 @@ from .readers import (
     sniff_format,
     split_marc21,
 )
+from .validate import clean_text
 
 BATCH_SIZE = 2000
 # Where the copy added to a record without any (`one_copy_per_record`) is said to come from, in its barcode.
@@ -259,11 +260,13 @@ class _Importer:
             self.known_barcodes = set(Holding.objects.filter(library=library).values_list("barcode", flat=True))
         self.had_sources = SourceRecord.objects.filter(library=library).exists()
 
+    # Messages quote the file (an invalid ISBN, a leader's length): without its control characters, which the job's
+    # report (jsonb refuses a NUL) and the pages could not hold.
     def skip(self, number: int, reason: str, local_id: str = "") -> None:
-        self.report.skipped.append({"record": number, "local_id": local_id, "reason": reason})
+        self.report.skipped.append({"record": number, "local_id": clean_text(local_id), "reason": clean_text(reason)})
 
     def warn(self, number: int, message: str) -> None:
-        self.report.warnings.append({"record": number, "message": message})
+        self.report.warnings.append({"record": number, "message": clean_text(message)})
 
     # --- per batch ---------------------------------------------------------------------------
 

@@ -768,3 +768,23 @@ def test_control_characters_in_a_records_id_are_removed_and_said(school):
         assert {w["record"] for w in report.warnings} >= {2, 3}
     assert report.unchanged == 3
     assert sorted(SourceRecord.objects.filter(library=school).values_list("local_id", flat=True)) == ["R1", "R2", "R3"]
+
+
+def test_a_report_quoting_control_characters_is_kept(school, settings, tmp_path):
+    """An invalid ISBN with a NUL in it is quoted in the report's warning: the job's report (jsonb, which refuses a
+    NUL) is still saved, the job done, the warning readable."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from catalog.jobs import run_import_job
+    from catalog.models import ImportJob
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    record = pymarc.Record(force_utf8=True)
+    record.add_field(pymarc.Field(tag="001", data="R1"))
+    record.add_field(pymarc.Field(tag="020", indicators=[" ", " "], subfields=[pymarc.Subfield("a", "12\x0034")]))
+    record.add_field(pymarc.Field(tag="245", indicators=["0", "0"], subfields=[pymarc.Subfield("a", "Buku")]))
+    job = ImportJob.objects.create(library=school, file=SimpleUploadedFile("nul.mrc", record.as_marc()))
+    job = run_import_job(job.pk)
+    assert job.status == "done"
+    assert job.report["created"] == 1
+    assert any("1234" in warning["message"] for warning in job.report["warnings"])
