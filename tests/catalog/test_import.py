@@ -726,6 +726,19 @@ def test_pieces_cover_the_file_small_at_both_ends(total):
         assert sizes[:3] == [500, 1000, 2000] and sizes[-1] <= 500
 
 
+def _records_with_ids(local_ids: list[str]) -> list[bytes]:
+    """One small MARC record per id (001), titled by its place in the list."""
+    records = []
+    for number, local_id in enumerate(local_ids, start=1):
+        record = pymarc.Record(force_utf8=True)
+        record.add_field(pymarc.Field(tag="001", data=local_id))
+        record.add_field(
+            pymarc.Field(tag="245", indicators=["0", "0"], subfields=[pymarc.Subfield("a", f"Buku ke-{number}")])
+        )
+        records.append(record.as_marc())
+    return records
+
+
 def test_source_records_keep_the_files_bytes_and_their_ids(school):
     """Sources go to Postgres in COPY's binary format: the raw record byte for byte, a local id with letters beyond
     ASCII, and the time received."""
@@ -733,14 +746,7 @@ def test_source_records_keep_the_files_bytes_and_their_ids(school):
 
     from django.utils import timezone
 
-    records = []
-    for number, local_id in enumerate(["Bü-001/ä", "SLIMS\\42", "x\ty"], start=1):
-        record = pymarc.Record(force_utf8=True)
-        record.add_field(pymarc.Field(tag="001", data=local_id))
-        record.add_field(
-            pymarc.Field(tag="245", indicators=["0", "0"], subfields=[pymarc.Subfield("a", f"Buku ke-{number}")])
-        )
-        records.append(record.as_marc())
+    records = _records_with_ids(["Bü-001/ä", "SLIMS\\42", "x\ty"])
     before = timezone.now()
     report = import_bytes(library=school, data=b"".join(records), filename="ids.mrc")
     assert report.created == 3
@@ -754,14 +760,7 @@ def test_source_records_keep_the_files_bytes_and_their_ids(school):
 def test_control_characters_in_a_records_id_are_removed_and_said(school):
     """A NUL or another control character in 001 (the record's id in the library) is removed like anywhere else in
     the record, with a warning: the id reaches the database clean, on every path that looks it up."""
-    records = []
-    for number, local_id in enumerate(["R1", "R\x002", "R\x1b3"], start=1):
-        record = pymarc.Record(force_utf8=True)
-        record.add_field(pymarc.Field(tag="001", data=local_id))
-        record.add_field(
-            pymarc.Field(tag="245", indicators=["0", "0"], subfields=[pymarc.Subfield("a", f"Buku ke-{number}")])
-        )
-        records.append(record.as_marc())
+    records = _records_with_ids(["R1", "R\x002", "R\x1b3"])
     for _round in range(2):  # the second import looks the ids up among the library's sources
         report = import_bytes(library=school, data=b"".join(records), filename="ids.mrc")
         assert not report.skipped
