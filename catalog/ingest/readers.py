@@ -66,7 +66,8 @@ class Entry:
         """The whole bibliographic data, re-read from the MARC record when only the importer's part of it came
         back from a parse worker (needed by a re-import that changed a record: rare)."""
         if isinstance(self.bib, ImportBib):
-            return marc21_entry(self.number, self.raw.removesuffix(RECORD_TERMINATOR)).bib
+            # Repaired as the worker repaired it (its warnings are in the report already).
+            return prepare(marc21_entry(self.number, self.raw.removesuffix(RECORD_TERMINATOR))).bib
         return self.bib
 
 

@@ -787,3 +787,20 @@ def test_a_report_quoting_control_characters_is_kept(school, settings, tmp_path)
     assert job.status == "done"
     assert job.report["created"] == 1
     assert any("1234" in warning["message"] for warning in job.report["warnings"])
+
+
+def test_a_changed_record_reimported_is_repaired_as_a_new_one_is(school):
+    """A re-import that changes a record re-reads it whole to update the shared record: with the same repairs as at
+    its first import (a NUL removed, with a warning), not a traceback."""
+
+    def marc(title: str, year: str) -> bytes:
+        record = pymarc.Record(force_utf8=True)
+        record.add_field(pymarc.Field(tag="001", data="R1"))
+        record.add_field(pymarc.Field(tag="245", indicators=["0", "0"], subfields=[pymarc.Subfield("a", title)]))
+        record.add_field(pymarc.Field(tag="264", indicators=[" ", "1"], subfields=[pymarc.Subfield("c", year)]))
+        return record.as_marc()
+
+    import_bytes(library=school, data=marc("Buku", "2001"), filename="a.mrc")
+    report = import_bytes(library=school, data=marc("Bu\x00ku baru", "2001"), filename="a.mrc")
+    assert (report.updated, report.skipped, len(report.warnings)) == (1, [], 1)
+    assert list(Record.objects.values_list("title", "year")) == [("Buku baru", 2001)]
