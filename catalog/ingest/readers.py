@@ -131,11 +131,12 @@ def vector_input_text(bib: BibData) -> str:
     """The columns the search vector and the suggestion words are made of (catalog_record_tsv_named,
     catalog_record_word_list_named), the authors already as the names that catalog_author_names reads out of the
     JSON, as a COPY text row for the import's second session (pipeline._VectorSession)."""
-    names = [author.get("name") or "" for author in bib.authors if isinstance(author, dict)]
+    fields = bib.record_fields()  # the values as the record's columns hold them (lengths cut there)
+    names = [author.get("name") or "" for author in fields["authors"] if isinstance(author, dict)]
     return copy_row(
         [
-            bib.title[:2000], bib.subtitle, bib.responsibility, " ".join(names) if names else None,
-            array_text(s[:255] for s in bib.subjects), bib.series[:255], bib.summary, bib.publisher[:255],
+            fields["title"], fields["subtitle"], fields["responsibility"], " ".join(names) if names else None,
+            array_text(fields["subjects"]), fields["series"], fields["summary"], fields["publisher"],
         ]
     )  # fmt: skip
 
