@@ -1,7 +1,7 @@
 """Imports into a grown catalog, alone and eight at once.
 
     DEBUG=1 .venv/bin/python bench/search_bench.py generate --db silang_bench_search --records 1000000   # once
-    DEBUG=1 .venv/bin/python bench/concurrent_bench.py [--records 20000] [--libraries 8]
+    DEBUG=1 .venv/bin/python bench/concurrent_bench.py [--records 20000] [--libraries 8] [--db NAME] [--crowd N]
 
 Measures, in one run, on the same generated MARC file (bench/import_bench.py's generator; 1-5 copies each):
 
@@ -12,7 +12,12 @@ Measures, in one run, on the same generated MARC file (bench/import_bench.py's g
             total throughput, the slowest import, and whether every import finished with its counts adding up
             and no record doubled
 
-Every import runs in a process of its own, as a worker's would. Figures go to bench/README.md.
+Every import runs in a process of its own, as a worker's would. What a run adds to the grown catalog (its
+libraries' copies and sources, the records it created) is removed afterwards, so every run starts from the same
+catalog. `--crowd N` first adds, once, N records of the import generator's own small vocabulary (five libraries,
+seeds of their own, kept between runs): a catalog whose blocking keys the file's records share with ~20 earlier
+records each, as a consortium whose schools all hold the same textbook series would have. Figures go to
+bench/README.md.
 """
 
 from __future__ import annotations
@@ -86,8 +91,51 @@ def count_records(url: str) -> tuple[int, int]:
     import psycopg2
 
     with psycopg2.connect(url) as conn, conn.cursor() as cursor:
-        cursor.execute("SELECT count(*), count(DISTINCT match_key) FROM catalog_record")
+        cursor.execute("SELECT count(*), coalesce(max(id), 0) FROM catalog_record")
         return cursor.fetchone()
+
+
+def forget(url: str, codes: list[str], after: int) -> None:
+    """Remove what the run's libraries added: their copies, sources, jobs and review entries, the records created
+    after record id `after`, and the libraries."""
+    import psycopg2
+
+    with psycopg2.connect(url) as conn, conn.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("CREATE TEMP TABLE gone AS SELECT id FROM consortium_library WHERE code = ANY(%s)", [codes])
+        for sql in (
+            "DELETE FROM catalog_matchreview WHERE record_id > %(after)s OR candidate_id > %(after)s"
+            " OR source_id IN (SELECT id FROM catalog_sourcerecord WHERE library_id IN (SELECT id FROM gone))",
+            "DELETE FROM catalog_distinctpair WHERE low_id > %(after)s OR high_id > %(after)s",
+            "DELETE FROM catalog_recordtombstone WHERE merged_into_id > %(after)s",
+            "DELETE FROM catalog_holding WHERE library_id IN (SELECT id FROM gone)",
+            "DELETE FROM catalog_sourcerecord WHERE library_id IN (SELECT id FROM gone)",
+            "DELETE FROM catalog_importjob WHERE library_id IN (SELECT id FROM gone)",
+            "DELETE FROM catalog_record WHERE id > %(after)s",
+            "DELETE FROM consortium_library WHERE id IN (SELECT id FROM gone)",
+        ):
+            cursor.execute(sql, {"after": after})
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    conn.cursor().execute("VACUUM ANALYZE catalog_record, catalog_holding, catalog_sourcerecord")
+    conn.close()
+
+
+def crowd(url: str, records: int) -> None:
+    """Once per catalog: `records` records of the import generator's vocabulary, in five libraries (CROWD1-5)."""
+    import import_bench
+    import psycopg2
+
+    with psycopg2.connect(url) as conn, conn.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM consortium_library WHERE code LIKE 'CROWD%%'")
+        if cursor.fetchone()[0]:
+            return
+    for n in range(1, 6):
+        path = ROOT / "bench" / "out" / f"crowd_{n}.mrc"
+        # ISBNs 978605-978609: never the run's file's (9786xx, xx >= 10)
+        import_bench.generate_marc(path, records // 5, seed=1000 + n, isbn_prefix=f"97860{n + 4}")
+        result(spawn(url, f"CROWD{n}", path))
+        path.unlink()
 
 
 def main() -> None:
@@ -97,6 +145,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=20_000)
     parser.add_argument("--libraries", type=int, default=8)
+    parser.add_argument("--db", default=GROWN_DB, help="the grown catalog (search_bench.py generate)")
+    parser.add_argument("--crowd", type=int, default=0, help="records of the generator's vocabulary added first")
     args = parser.parse_args()
 
     import import_bench
@@ -118,9 +168,20 @@ def main() -> None:
                    env={**__import__("os").environ, "DATABASE_URL": empty, "DEBUG": "1"})  # fmt: skip
     alone_empty = result(spawn(empty, "EMPTY", path))
     # The grown catalog is migrated by `search_bench.py generate` (and `manage.py migrate` with its URL).
-    grown = _url(GROWN_DB)
-    before, _keys = count_records(grown)
-    alone_grown = result(spawn(grown, f"G{stamp}", path))
+    grown = _url(args.db)
+    if args.crowd:
+        crowd(grown, args.crowd)
+    before, last_id = count_records(grown)
+    codes = [f"G{stamp}", *(f"C{stamp}{n}" for n in range(args.libraries))]
+    try:
+        alone_grown = result(spawn(grown, codes[0], path))
+        run_at_once(args, grown, codes[1:], path, alone_empty, alone_grown, before)
+    finally:
+        forget(grown, codes, last_id)
+        path.unlink()
+
+
+def run_at_once(args, grown: str, codes: list[str], path: Path, alone_empty: dict, alone_grown: dict, before: int):
     records = alone_empty["report"]["records_read"]
     rate_empty = records / alone_empty["seconds"]
     rate_grown = records / alone_grown["seconds"]
@@ -132,7 +193,7 @@ def main() -> None:
 
     after_alone, _ = count_records(grown)
     started = time.perf_counter()
-    processes = [spawn(grown, f"C{stamp}{n}", path) for n in range(args.libraries)]
+    processes = [spawn(grown, code, path) for code in codes]
     results = [result(process) for process in processes]
     wall = time.perf_counter() - started
     after, _ = count_records(grown)
@@ -144,7 +205,6 @@ def main() -> None:
     print(f"all finished       {all(r['report']['rejected'] == '' for r in results)}; counts add up: "
           f"{all(r['adds_up'] for r in results)}; records created by them: {after - after_alone} "
           f"(the file's own new records were already there: 0 expected)")  # fmt: skip
-    path.unlink()
 
 
 if __name__ == "__main__":
