@@ -8,7 +8,6 @@ run it too.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,6 +20,7 @@ from consortium import policy
 from . import matching
 from .choices import ReviewStatus
 from .models import DistinctPair, MatchReview, Record, SourceRecord
+from .selectors import computed_features, kept_features
 from .services import record_merge
 
 CHUNK = 5000
@@ -30,6 +30,7 @@ CHUNK = 5000
 class DedupReport:
     records: int = 0
     rekeyed: int = 0
+    features_kept: int = 0  # records whose features were computed and kept (none, or of another version)
     compared: int = 0
     # (kept record, merged record, score, reasons) and (record, candidate, score, reasons, differing features)
     merges: list[tuple[int, int, float, str]] = field(default_factory=list)
@@ -45,10 +46,12 @@ def dedup_catalog(*, by=None, dry_run: bool = True, progress: Callable[[str, int
     the merge threshold into the older record, queue those between the thresholds for review.
 
     Pairs a coordinator kept apart (DistinctPair) and pairs already in the queue are left alone. `by`: the
-    coordinator in whose name merges are made (required unless `dry_run`)."""
+    coordinator in whose name merges are made (required unless `dry_run`). Every record's features are brought up
+    to date first, a dry run too (they are what imports read, not part of the catalog's data)."""
     if not dry_run:
         policy.ensure(policy.can_curate_catalog(by), _("Only a coordinator may merge records."))
     report = DedupReport(dry_run=dry_run)
+    report.features_kept = keep_missing_features()
     keys = _rekey(report, dry_run=dry_run)
     groups: list[list[int]] = []
     by_key: dict[str, list[int]] = {}
@@ -180,17 +183,35 @@ def _rekey(report: DedupReport, *, dry_run: bool) -> list[tuple[int, str]]:
 def _features(ids: set[int]) -> dict[int, matching.Features]:
     found = {}
     ordered = sorted(ids)
-    names = (
-        "title", "subtitle", "authors", "responsibility", "publisher", "year", "edition", "isbns", "pages",
-        "physical_description", "material_type",
-    )  # fmt: skip
     for start in range(0, len(ordered), CHUNK):
-        for row in Record.objects.filter(pk__in=ordered[start : start + CHUNK]).values_list("pk", *names):
-            columns = dict(zip(names, row[1:], strict=True))
-            if isinstance(columns["authors"], str):
-                columns["authors"] = json.loads(columns["authors"])
-            found[row[0]] = matching.features(**columns)
+        kept, missing = kept_features(ordered[start : start + CHUNK])
+        found.update(kept)
+        found.update(computed_features(missing) if missing else {})  # changed since keep_missing_features
     return found
+
+
+def keep_missing_features() -> int:
+    """Compute and keep the features of every record without them (created by a form, changed since its import,
+    or kept by another version of catalog.matching.features): how many. After a change of FEATURES_VERSION, this
+    (through a re-run) brings the catalog up to date; until then imports compute what they need."""
+    count, last = 0, 0
+    while ids := list(Record.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:CHUNK]):
+        last = ids[-1]
+        _kept, missing = kept_features(ids)
+        if missing:
+            keep_features(computed_features(missing))
+            count += len(missing)
+    return count
+
+
+def keep_features(computed: dict[int, matching.Features]) -> None:
+    """Store computed features with their records (Record.match_features)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE catalog_record AS r SET match_features = k.packed"
+            " FROM unnest(%s::bigint[], %s::bytea[]) AS k(id, packed) WHERE r.id = k.id",
+            [list(computed), [matching.pack(found) for found in computed.values()]],
+        )
 
 
 def _pairs(rows) -> set[tuple[int, int]]:

@@ -21,6 +21,7 @@ The weights were set by hand on the even-numbered pairs of the CDLib goldfinch b
 
 from __future__ import annotations
 
+import marshal
 import re
 import unicodedata
 from difflib import SequenceMatcher
@@ -372,10 +373,11 @@ def features(
         if key:
             keys.append(key)
     names.update(author_words(responsibility))
+    title_tuple = tuple(title_only)
     return Features(
         material_type=str(material_type),
-        title=tuple(title_only),
-        full_title=tuple(full),
+        title=title_tuple,
+        full_title=tuple(full) if subtitle else title_tuple,  # one object: packed once (pack)
         has_subtitle=len(full) > len(title_only),
         designations=designations(full),
         isbns=frozenset(isbns),
@@ -387,6 +389,37 @@ def features(
         volumes=volume_count(physical_description),
         edition=edition_key(edition),
     )
+
+
+# The record's columns `features` reads (its keyword arguments), for reads of the catalog.
+FEATURE_INPUTS = (
+    "title", "subtitle", "authors", "responsibility", "publisher", "year", "edition", "isbns", "pages",
+    "physical_description", "material_type",
+)  # fmt: skip
+# Bumped whenever `features` reads a record differently: stored features of another version are recomputed.
+FEATURES_VERSION = 1
+
+
+def pack(found: Features) -> bytes:
+    """The features as kept with the record (Record.match_features, written by the import), so that later imports
+    read them back instead of computing them again from the record's columns."""
+    return marshal.dumps((FEATURES_VERSION, *found))
+
+
+def unpack(stored) -> Features | None:
+    """Features kept by `pack`; None when there are none, or of another version, or unreadable: compute them."""
+    if stored is None:
+        return None
+    try:
+        values = marshal.loads(stored)
+    except (EOFError, ValueError, TypeError):
+        return None
+    if type(values) is not tuple or len(values) != _PACKED_LENGTH or values[0] != FEATURES_VERSION:
+        return None
+    return Features._make(values[1:])
+
+
+_PACKED_LENGTH = len(Features._fields) + 1
 
 
 def features_of(bib) -> Features:

@@ -48,6 +48,9 @@ class Record(models.Model):
     # The dedup blocking key (catalog.matching.block_key: the first words of the folded title): records are compared
     # with the records of the same key.
     match_key = models.CharField(max_length=400, blank=True)
+    # catalog.matching.pack of the record's features, kept by the import so that later imports do not compute them
+    # again; emptied by a trigger when a column they are read from changes (catalog/sql.py), then computed.
+    match_features = models.BinaryField(null=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
     # Search summary of the holdings, kept by triggers on catalog_holding (migration 0002_search_index):
     # libraries holding a copy, libraries with a copy on the shelf now, and the newest date_added.

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+from django.db import connection
 from django.db.models import Q
 
 from . import matching
@@ -34,3 +37,34 @@ def same_edition(
             scored.append((verdict.score, record))
     scored.sort(key=lambda pair: (-pair[0], pair[1].pk))
     return [record for _score, record in scored[:limit]]
+
+
+def kept_features(ids: list[int]) -> tuple[dict[int, matching.Features], list[int]]:
+    """The deduplication features kept with these records (Record.match_features, written by the import), and the
+    ids of the records without: created by a form, changed since, or kept by another version of the features."""
+    found, missing = {}, []
+    unpack = matching.unpack
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, match_features FROM catalog_record WHERE id = ANY(%s)", [ids])
+        for record_id, kept in cursor.fetchall():
+            features = unpack(kept)
+            if features is None:
+                missing.append(record_id)
+            else:
+                found[record_id] = features
+    return found, missing
+
+
+def computed_features(ids: list[int]) -> dict[int, matching.Features]:
+    """The deduplication features of these records, computed from their columns."""
+    names = matching.FEATURE_INPUTS
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, {', '.join(names)} FROM catalog_record WHERE id = ANY(%s)", [ids])
+        rows = cursor.fetchall()
+    found = {}
+    for row in rows:
+        columns = dict(zip(names, row[1:], strict=True))
+        if isinstance(columns["authors"], str):  # jsonb comes as text through Django's connection
+            columns["authors"] = json.loads(columns["authors"])
+        found[row[0]] = matching.features(**columns)
+    return found

@@ -15,6 +15,9 @@ transaction only):
   says so, its new records carrying their summary already, and refreshes the other records it added copies to.
 - silang.summary_refresh (set by catalog_refresh_holding_summary itself): the record's update by the holdings
   summary is not a change of its text, so the search trigger skips it.
+- Record.match_features (the deduplication features an import keeps with its records) is emptied by
+  catalog_record_features_stale (BEFORE UPDATE, ENABLE ALWAYS) when an update changes a column they are read from
+  without writing new features (catalog.matching.FEATURE_INPUTS; migration 0026).
 - session_replication_role = replica: foreign-key checks off for the importer's COPY (it checks and locks the
   rows it points to first, set-based); the catalog's triggers are ENABLE ALWAYS (migration 0006) and still run.
 
@@ -304,6 +307,21 @@ CREATE OR REPLACE FUNCTION public.silang_unaccent(text)
  LANGUAGE sql
  IMMUTABLE PARALLEL SAFE STRICT
 AS $function$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $function$
+
+"""
+
+
+FUNCTIONS["catalog_record_features_stale_trg"] = r"""
+CREATE OR REPLACE FUNCTION public.catalog_record_features_stale_trg()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+    -- A column the kept features are read from changed (the trigger's WHEN): they are computed again when needed.
+    NEW.match_features := NULL;
+    RETURN NEW;
+END
+$function$
 
 """
 

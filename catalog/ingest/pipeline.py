@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
-import json
 import os
 import random
 import struct
@@ -43,6 +42,7 @@ from consortium.models import Library
 from .. import matching
 from ..choices import HoldingStatus, SourceFormat
 from ..models import Holding, MatchReview, Record, SourceRecord
+from ..selectors import computed_features, kept_features
 from .bibdata import RECORD_COLUMNS
 from .pgcopy import copy_value
 from .readers import (
@@ -615,7 +615,8 @@ class _Importer:
             buffer.write(f"{entry.record_copy}\t{record_id}\t{key}\t{tail}\t{now}\t{now}\t{vector}\n")
         buffer.seek(0)
         columns = ", ".join(
-            [*RECORD_COLUMNS, "id", "match_key", "holding_library_ids", "available_library_ids", "last_added"]
+            [*RECORD_COLUMNS, "match_features", "id", "match_key", "holding_library_ids", "available_library_ids"]
+            + ["last_added"]
             + ["created_at", "updated_at", "search_vector"]
         )
         with connection.cursor() as cursor:
@@ -684,31 +685,34 @@ class _Importer:
             known = self.known_features
             probed = by_key  # before the ISBN filter below: what it leaves out may be wanted by a later batch
             unknown = sorted({rid for rid, _ in chain(by_isbn, by_key)} - known.keys())
-            if unknown and by_key:
-                # A block's record with other ISBNs than every record of the batch under that key is never a match
-                # (compare's first verdict): its description is not fetched.
-                key_isbns: dict[str, set[str] | None] = {}
-                for e in entries:
-                    if e.match_key:
-                        so_far = key_isbns.get(e.match_key, set())
-                        no_isbn = so_far is None or not e.bib.isbns
-                        key_isbns[e.match_key] = None if no_isbn else so_far | set(e.bib.isbns)
+        if unknown:
+            # Most records keep their features (written by their import): read back, not computed again.
+            kept, unknown = kept_features(unknown)
+            known.update(kept)
+        if unknown and by_key:
+            # A block's record with other ISBNs than every record of the batch under that key is never a match
+            # (compare's first verdict): its features are not computed.
+            key_isbns: dict[str, set[str] | None] = {}
+            for e in entries:
+                if e.match_key:
+                    so_far = key_isbns.get(e.match_key, set())
+                    no_isbn = so_far is None or not e.bib.isbns
+                    key_isbns[e.match_key] = None if no_isbn else so_far | set(e.bib.isbns)
+            with connection.cursor() as cursor:
                 cursor.execute("SELECT id, isbns FROM catalog_record WHERE id = ANY(%s)", [unknown])
                 isbns_of = dict(cursor.fetchall())
-                by_key = [
-                    (rid, key)
-                    for rid, key in by_key
-                    if rid in known
-                    or (wanted := key_isbns.get(key)) is None
-                    or not isbns_of.get(rid)
-                    or not wanted.isdisjoint(isbns_of[rid])
-                ]
-                wanted_ids = {rid for rid, _ in chain(by_isbn, by_key)}
-                unknown = [rid for rid in unknown if rid in wanted_ids]
-            if unknown:
-                cursor.execute(f"SELECT {_FEATURE_COLUMNS} FROM catalog_record AS r WHERE r.id = ANY(%s)", [unknown])
-                for row in cursor.fetchall():
-                    self.features_of_row(row)
+            by_key = [
+                (rid, key)
+                for rid, key in by_key
+                if rid in known
+                or (wanted := key_isbns.get(key)) is None
+                or not isbns_of.get(rid)
+                or not wanted.isdisjoint(isbns_of[rid])
+            ]
+            wanted_ids = {rid for rid, _ in chain(by_isbn, by_key)}
+            unknown = [rid for rid in unknown if rid in wanted_ids]
+        if unknown:
+            known.update(computed_features(unknown))
         isbn_hits: dict[str, list[tuple[int, matching.Features]]] = {}
         for record_id, isbn in by_isbn:
             if record_id in known:  # a record deleted between the two queries is simply not a candidate
@@ -725,15 +729,6 @@ class _Importer:
             if key in self.probed_keys or key in self.batch_probed_keys:
                 self.batch_probed_keys[key] = waiting.get(key, [])
         return isbn_hits
-
-    def features_of_row(self, row: tuple) -> matching.Features:
-        found = self.known_features.get(row[0])
-        if found is None:
-            columns = dict(zip(_FEATURE_NAMES, row[1:-1], strict=True))
-            if isinstance(columns["authors"], str):  # jsonb comes as text through Django's connection
-                columns["authors"] = json.loads(columns["authors"])
-            found = self.known_features[row[0]] = matching.features(**columns)
-        return found
 
     def remember(self, entry: Entry, record_id: int) -> None:
         """A record created by this import, found by the next records of the file like a catalog record."""
@@ -1009,12 +1004,6 @@ _HOLDING_COLUMNS = (
 # Dedup lookups probe the index once per wanted value. OFFSET 0 keeps the subquery a parameterised probe:
 # joined plainly, a catalog growing during a long import (statistics not yet refreshed) was planned as a scan.
 _PROBE = "LATERAL (SELECT * FROM catalog_record WHERE {condition} OFFSET 0) AS r"
-# What catalog.matching.features reads of a record (after its id; the match key last).
-_FEATURE_NAMES = (
-    "title", "subtitle", "authors", "responsibility", "publisher", "year", "edition", "isbns", "pages",
-    "physical_description", "material_type",
-)  # fmt: skip
-_FEATURE_COLUMNS = ", ".join(["r.id", *(f"r.{name}" for name in _FEATURE_NAMES), "r.match_key"])
 
 
 class _Retry(Exception):

@@ -31,7 +31,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ..choices import MaterialType, SourceFormat
-from ..matching import Features, block_key_of, features_of
+from ..matching import Features, block_key_of, features_of, pack
 from ..normalize import clean_issn, first_year, isbn13, page_count, strip_punct
 from . import iso2709, validate
 from .bibdata import TAGS_READ, BibData, ItemData, from_marc
@@ -57,7 +57,7 @@ class Entry:
     # Filled by `prepare` for the importer (in the parse workers when there are some).
     match_key: str = ""  # the blocking key (catalog.matching.block_key), kept in Record.match_key
     features: Features | None = None  # what deduplication compares (catalog.matching)
-    record_copy: str = ""
+    record_copy: str = ""  # the COPY text of the record's columns (RECORD_COLUMNS, then match_features)
     vector_input: str = ""  # what the search vector and suggestion words are made of (vector_input_text)
     # What was repaired to read or write the record (shown in the report with the record's number).
     warnings: list[str] = field(default_factory=list)
@@ -105,10 +105,11 @@ def prepare(entry: Entry) -> Entry:
     if notes:
         entry.warnings.extend(notes)
         record_copy = record_copy_text(bib)
-    entry.record_copy = record_copy
     entry.vector_input = vector_input_text(bib)
-    # Deduplication's blocking key and features (catalog.matching), of the record as validated.
+    # Deduplication's blocking key and features (catalog.matching), of the record as validated; the features go
+    # into the record's row too (Record.match_features), for later imports to read back.
     entry.features = features_of(bib)
+    entry.record_copy = f"{record_copy}\t\\\\x{pack(entry.features).hex()}"
     entry.match_key = block_key_of(entry.features.full_title)[: validate.MATCH_KEY_LENGTH]
     for item in bib.items:
         item.copy_text = item_copy_text(item)

@@ -5,10 +5,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
-from catalog import services
+from catalog import matching, services
 from catalog.dedup import dedup_catalog
 from catalog.ingest import import_bytes
 from catalog.models import CatalogAudit, DistinctPair, MatchReview, Record, SourceRecord
+from catalog.selectors import computed_features, kept_features
 
 pytestmark = pytest.mark.django_db
 
@@ -233,3 +234,54 @@ def test_dedup_command_dry_run(school, other_school, capsys):
     out = capsys.readouterr().out
     assert "would merge 1" in out and "identical" in out
     assert Record.objects.count() == 2
+
+
+# --- features kept with the record -------------------------------------------------------------------------
+
+
+def _kept_and_computed():
+    ids = list(Record.objects.values_list("pk", flat=True))
+    kept, missing = kept_features(ids)
+    return kept, missing, computed_features(ids)
+
+
+def test_an_import_keeps_each_records_features_as_they_would_be_computed(school, data_file):
+    """The features an import keeps (computed from the record as it parsed it) are the ones a later import would
+    compute from the record's columns: real records of every kind, with designations, editions and pages."""
+    import_bytes(library=school, data=data_file("evergreen_lul_fre_500.mrc").read_bytes(), filename="lul.mrc")
+    kept, missing, computed = _kept_and_computed()
+    assert len(kept) > 400 and not missing
+    assert kept == computed
+
+
+def test_a_change_of_a_read_column_empties_the_kept_features(school):
+    import_bytes(library=school, data=marc("A1", "Laporan tahunan", number="1952"), filename="a.mrc")
+    record = Record.objects.get()
+    record.summary = "Ringkasan."
+    record.save()
+    assert kept_features([record.pk])[1] == []  # a column the features do not read: kept
+    record.title = "Laporan bulanan"
+    record.save()
+    assert kept_features([record.pk])[1] == [record.pk]
+    Record.objects.filter(pk=record.pk).update(match_features=matching.pack(computed_features([record.pk])[record.pk]))
+    assert kept_features([record.pk])[0][record.pk].title == ("laporan", "bulanan")
+
+
+def test_features_of_another_version_are_computed_again(school, other_school, monkeypatch):
+    import_bytes(library=school, data=marc("A1", "Laporan tahunan", part="Jawa Barat"), filename="a.mrc")
+    monkeypatch.setattr(matching, "FEATURES_VERSION", matching.FEATURES_VERSION + 1)
+    assert kept_features(list(Record.objects.values_list("pk", flat=True)))[0] == {}
+    # The same edition from another school is still found (features computed from the columns); a re-run keeps
+    # them at the new version.
+    report = import_bytes(library=other_school, data=marc("X1", "Laporan tahunan", part="Jawa Barat"), filename="b.mrc")
+    assert report.joined == 1
+    dedup_catalog(dry_run=True)
+    kept, missing, computed = _kept_and_computed()
+    assert not missing and kept == computed
+
+
+def test_unreadable_kept_features_are_computed_again():
+    assert matching.unpack(b"not marshal") is None
+    assert matching.unpack(None) is None
+    found = matching.features(title="Bumi manusia", authors=[{"name": "Toer, Pramoedya Ananta"}], year=1980)
+    assert matching.unpack(matching.pack(found)) == found

@@ -26,7 +26,8 @@ class Command(BaseCommand):
         report = dedup_catalog(by=by, dry_run=not apply)
         verb = "merged" if apply else "would merge"
         self.stdout.write(
-            f"{report.records} records, {report.rekeyed} re-keyed, {report.compared} pairs compared: {verb}"
+            f"{report.records} records, {report.rekeyed} re-keyed, {report.features_kept} with features computed,"
+            f" {report.compared} pairs compared: {verb}"
             f" {len(report.merges)}, {'queued' if apply else 'would queue'} {len(report.reviews)} for review."
         )
         for keep, merge, score, reasons in report.merges[:show]:
