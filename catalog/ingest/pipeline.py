@@ -668,20 +668,24 @@ class _Importer:
                     self.batch_probed_isbns[isbn].append(rid)
             if keys:
                 # One probe of the match_key index per blocking key; the oldest records of a crowded key only.
+                # With their kept features (the rows are read anyway): a crowded block's records are not fetched
+                # a second time.
                 cursor.execute(
-                    "SELECT r.id, wanted.key FROM unnest(%s::text[]) AS wanted(key),"
+                    "SELECT r.id, wanted.key, r.match_features FROM unnest(%s::text[]) AS wanted(key),"
                     # The key's records are fetched by the match_key index first (the inner OFFSET 0), then ordered:
                     # planned together, `ORDER BY id LIMIT` chose a walk of the primary key that read the whole
                     # catalog for a key with no record (1M records: minutes a batch).
-                    " LATERAL (SELECT id FROM (SELECT id FROM catalog_record WHERE match_key = wanted.key OFFSET 0)"
-                    f" AS k ORDER BY id LIMIT {matching.BLOCK_LIMIT}) AS r",
+                    " LATERAL (SELECT id, match_features FROM (SELECT id, match_features FROM catalog_record"
+                    f" WHERE match_key = wanted.key OFFSET 0) AS k ORDER BY id LIMIT {matching.BLOCK_LIMIT}) AS r",
                     [keys],
                 )
-                found = cursor.fetchall()
-                by_key += found
                 self.batch_probed_keys.update((key, []) for key in keys)
-                for rid, key in found:
+                known, unpack = self.known_features, matching.unpack
+                for rid, key, kept in cursor.fetchall():
+                    by_key.append((rid, key))
                     self.batch_probed_keys[key].append(rid)
+                    if kept is not None and rid not in known and (found := unpack(kept)) is not None:
+                        known[rid] = found
             known = self.known_features
             probed = by_key  # before the ISBN filter below: what it leaves out may be wanted by a later batch
             unknown = sorted({rid for rid, _ in chain(by_isbn, by_key)} - known.keys())
