@@ -401,8 +401,8 @@ FEATURES_VERSION = 1
 
 
 def pack(found: Features) -> bytes:
-    """The features as kept with the record (Record.match_features, written by the import), so that later imports
-    read them back instead of computing them again from the record's columns."""
+    """The features as kept with the record (Record.match_features), so that imports read them back instead of
+    computing them again from the record's columns."""
     return marshal.dumps((FEATURES_VERSION, *found))
 
 

@@ -48,8 +48,9 @@ class Record(models.Model):
     # The dedup blocking key (catalog.matching.block_key: the first words of the folded title): records are compared
     # with the records of the same key.
     match_key = models.CharField(max_length=400, blank=True)
-    # catalog.matching.pack of the record's features, kept by the import so that later imports do not compute them
-    # again; emptied by a trigger when a column they are read from changes (catalog/sql.py), then computed.
+    # catalog.matching.pack of the record's deduplication features, kept by a nightly task (and the dedup re-run) so
+    # that imports meeting the record read them instead of computing them; emptied by a trigger when a column they
+    # are read from changes (catalog/sql.py), computed again until kept again.
     match_features = models.BinaryField(null=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
     # Search summary of the holdings, kept by triggers on catalog_holding (migration 0002_search_index):

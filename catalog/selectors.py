@@ -40,8 +40,8 @@ def same_edition(
 
 
 def kept_features(ids: list[int]) -> tuple[dict[int, matching.Features], list[int]]:
-    """The deduplication features kept with these records (Record.match_features, written by the import), and the
-    ids of the records without: created by a form, changed since, or kept by another version of the features."""
+    """The deduplication features kept with these records (Record.match_features), and the ids of the records
+    without: not kept yet (catalog.tasks.keep_match_features), changed since, or kept by another version."""
     found, missing = {}, []
     unpack = matching.unpack
     with connection.cursor() as cursor:

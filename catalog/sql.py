@@ -15,7 +15,7 @@ transaction only):
   says so, its new records carrying their summary already, and refreshes the other records it added copies to.
 - silang.summary_refresh (set by catalog_refresh_holding_summary itself): the record's update by the holdings
   summary is not a change of its text, so the search trigger skips it.
-- Record.match_features (the deduplication features an import keeps with its records) is emptied by
+- Record.match_features (the deduplication features a nightly task keeps with the records) is emptied by
   catalog_record_features_stale (BEFORE UPDATE, ENABLE ALWAYS) when an update changes a column they are read from
   without writing new features (catalog.matching.FEATURE_INPUTS; migration 0026).
 - session_replication_role = replica: foreign-key checks off for the importer's COPY (it checks and locks the

@@ -4,7 +4,7 @@ from django_tasks import task
 
 from consortium import jobs as queue
 
-from . import jobs
+from . import dedup, jobs
 
 
 @task(queue_name="imports")
@@ -25,3 +25,9 @@ def recover_interrupted() -> int:
 @task(queue_name="housekeeping")
 def discard_unanswered_imports() -> int:
     return jobs.discard_unanswered_imports()
+
+
+@task(queue_name="housekeeping")
+def keep_match_features() -> int:
+    # Nightly, off the imports' path: the records of the day get the deduplication features later imports read back.
+    return dedup.keep_missing_features()

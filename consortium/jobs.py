@@ -42,6 +42,7 @@ SCHEDULE = [
     ("loans.tasks.anonymise_requests", 24 * 3600),
     ("agreements.tasks.send_agreement_reminders", 24 * 3600),
     ("interop.tasks.queue_due_harvests", 300),
+    ("catalog.tasks.keep_match_features", 24 * 3600),
 ]
 
 

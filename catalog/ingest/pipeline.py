@@ -615,8 +615,7 @@ class _Importer:
             buffer.write(f"{entry.record_copy}\t{record_id}\t{key}\t{tail}\t{now}\t{now}\t{vector}\n")
         buffer.seek(0)
         columns = ", ".join(
-            [*RECORD_COLUMNS, "match_features", "id", "match_key", "holding_library_ids", "available_library_ids"]
-            + ["last_added"]
+            [*RECORD_COLUMNS, "id", "match_key", "holding_library_ids", "available_library_ids", "last_added"]
             + ["created_at", "updated_at", "search_vector"]
         )
         with connection.cursor() as cursor:
@@ -652,6 +651,7 @@ class _Importer:
         by_key = [(rid, key) for key in wanted_keys & self.probed_keys.keys() for rid in self.probed_keys[key]]
         isbns = sorted(wanted_isbns - self.probed_isbns.keys())
         keys = sorted(wanted_keys - self.probed_keys.keys())
+        none_kept: set[int] = set()
         with connection.cursor() as cursor:
             if isbns:
                 # One GIN probe per ISBN: a single `isbns && <the batch's ISBNs>` is planned as a scan of the
@@ -668,8 +668,8 @@ class _Importer:
                     self.batch_probed_isbns[isbn].append(rid)
             if keys:
                 # One probe of the match_key index per blocking key; the oldest records of a crowded key only.
-                # With their kept features (the rows are read anyway): a crowded block's records are not fetched
-                # a second time.
+                # With their kept features, when kept (the rows are read anyway): a crowded block's records are then
+                # not fetched a second time.
                 cursor.execute(
                     "SELECT r.id, wanted.key, r.match_features FROM unnest(%s::text[]) AS wanted(key),"
                     # The key's records are fetched by the match_key index first (the inner OFFSET 0), then ordered:
@@ -684,15 +684,19 @@ class _Importer:
                 for rid, key, kept in cursor.fetchall():
                     by_key.append((rid, key))
                     self.batch_probed_keys[key].append(rid)
-                    if kept is not None and rid not in known and (found := unpack(kept)) is not None:
-                        known[rid] = found
+                    if rid not in known:
+                        if kept is not None and (found := unpack(kept)) is not None:
+                            known[rid] = found
+                        else:
+                            none_kept.add(rid)
             known = self.known_features
             probed = by_key  # before the ISBN filter below: what it leaves out may be wanted by a later batch
             unknown = sorted({rid for rid, _ in chain(by_isbn, by_key)} - known.keys())
-        if unknown:
-            # Most records keep their features (written by their import): read back, not computed again.
-            kept, unknown = kept_features(unknown)
+        if asked := [rid for rid in unknown if rid not in none_kept]:
+            # Records whose features were kept (catalog.tasks.keep_match_features): read back, not computed again.
+            kept, _none = kept_features(asked)
             known.update(kept)
+            unknown = [rid for rid in unknown if rid not in kept]
         if unknown and by_key:
             # A block's record with other ISBNs than every record of the batch under that key is never a match
             # (compare's first verdict): its features are not computed.

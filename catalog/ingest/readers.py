@@ -31,10 +31,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ..choices import MaterialType, SourceFormat
-from ..matching import Features, block_key_of, features_of, pack
+from ..matching import FEATURE_INPUTS, Features, block_key_of
+from ..matching import features as column_features
 from ..normalize import clean_issn, first_year, isbn13, page_count, strip_punct
 from . import iso2709, validate
-from .bibdata import TAGS_READ, BibData, ItemData, from_marc
+from .bibdata import RECORD_COLUMNS, TAGS_READ, BibData, ItemData, from_marc
 from .pgcopy import array_text, copy_row, json_text
 
 RECORD_TERMINATOR = b"\x1d"
@@ -57,7 +58,7 @@ class Entry:
     # Filled by `prepare` for the importer (in the parse workers when there are some).
     match_key: str = ""  # the blocking key (catalog.matching.block_key), kept in Record.match_key
     features: Features | None = None  # what deduplication compares (catalog.matching)
-    record_copy: str = ""  # the COPY text of the record's columns (RECORD_COLUMNS, then match_features)
+    record_copy: str = ""  # the COPY text of the record's columns (RECORD_COLUMNS)
     vector_input: str = ""  # what the search vector and suggestion words are made of (vector_input_text)
     # What was repaired to read or write the record (shown in the report with the record's number).
     warnings: list[str] = field(default_factory=list)
@@ -100,39 +101,47 @@ def prepare(entry: Entry) -> Entry:
     bib = entry.bib
     if bib is None:
         return entry
-    record_copy = record_copy_text(bib)
+    fields = bib.record_fields()  # in RECORD_COLUMNS order (tested), lengths cut as the columns hold them
+    record_copy = record_copy_text(fields)
     notes = validate.check(bib, record_copy)
     if notes:
         entry.warnings.extend(notes)
-        record_copy = record_copy_text(bib)
-    entry.vector_input = vector_input_text(bib)
-    # Deduplication's blocking key and features (catalog.matching), of the record as validated; the features go
-    # into the record's row too (Record.match_features), for later imports to read back.
-    entry.features = features_of(bib)
-    entry.record_copy = f"{record_copy}\t\\\\x{pack(entry.features).hex()}"
+        fields = bib.record_fields()
+        record_copy = record_copy_text(fields)
+    entry.vector_input = vector_input_text(fields)
+    entry.record_copy = record_copy
+    # Deduplication's blocking key and features (catalog.matching), of the record's columns as written: what a later
+    # import computes from the row (or reads from Record.match_features) is the same.
+    entry.features = column_features(**{name: fields[name] for name in FEATURE_INPUTS})
     entry.match_key = block_key_of(entry.features.full_title)[: validate.MATCH_KEY_LENGTH]
     for item in bib.items:
         item.copy_text = item_copy_text(item)
     return entry
 
 
-def record_copy_text(bib: BibData) -> str:
-    """The record's columns (RECORD_COLUMNS) as a COPY text row."""
-    fields = bib.record_fields()  # in RECORD_COLUMNS order (tested)
-    fields["authors"] = json_text(fields["authors"])
-    fields["isbns"] = array_text(fields["isbns"])
-    fields["subjects"] = array_text(fields["subjects"])
-    for name in ("year", "pages"):
-        if fields[name] is not None:
-            fields[name] = str(fields[name])
-    return copy_row(list(fields.values()))
+def record_copy_text(fields: dict) -> str:
+    """The record's columns (BibData.record_fields) as a COPY text row."""
+    values = list(fields.values())
+    for index, name in _COPY_CONVERTED:
+        value = values[index]
+        if name in ("isbns", "subjects"):
+            values[index] = array_text(value)
+        elif name == "authors":
+            values[index] = json_text(value)
+        elif value is not None:
+            values[index] = str(value)
+    return copy_row(values)
 
 
-def vector_input_text(bib: BibData) -> str:
+# The columns whose values are not text, by their position in RECORD_COLUMNS.
+_COPY_CONVERTED = [(RECORD_COLUMNS.index(name), name) for name in ("authors", "isbns", "subjects", "year", "pages")]
+
+
+def vector_input_text(fields: dict) -> str:
     """The columns the search vector and the suggestion words are made of (catalog_record_tsv_named,
     catalog_record_word_list_named), the authors already as the names that catalog_author_names reads out of the
-    JSON, as a COPY text row for the import's second session (pipeline._VectorSession)."""
-    fields = bib.record_fields()  # the values as the record's columns hold them (lengths cut there)
+    JSON, as a COPY text row for the import's second session (pipeline._VectorSession). `fields`: the values as the
+    record's columns hold them (BibData.record_fields)."""
     names = [author.get("name") or "" for author in fields["authors"] if isinstance(author, dict)]
     return copy_row(
         [

@@ -1,6 +1,6 @@
-"""Deduplication features kept with the record (Record.match_features): an import into a catalog whose blocks are
-crowded read every candidate's columns and computed its features again (~30 us a record, most of such an import).
-A trigger empties them when a column they are read from changes (catalog/sql.py)."""
+"""Deduplication features kept with the record (Record.match_features, by a nightly task): an import into a catalog
+whose blocks are crowded read every candidate's columns and computed its features again (~30 us a record, most of
+such an import). A trigger empties them when a column they are read from changes (catalog/sql.py)."""
 
 from django.db import migrations, models
 

@@ -10,6 +10,7 @@ from catalog.dedup import dedup_catalog
 from catalog.ingest import import_bytes
 from catalog.models import CatalogAudit, DistinctPair, MatchReview, Record, SourceRecord
 from catalog.selectors import computed_features, kept_features
+from catalog.tasks import keep_match_features as keep_features_task
 
 pytestmark = pytest.mark.django_db
 
@@ -245,17 +246,34 @@ def _kept_and_computed():
     return kept, missing, computed_features(ids)
 
 
-def test_an_import_keeps_each_records_features_as_they_would_be_computed(school, data_file):
-    """The features an import keeps (computed from the record as it parsed it) are the ones a later import would
-    compute from the record's columns: real records of every kind, with designations, editions and pages."""
-    import_bytes(library=school, data=data_file("evergreen_lul_fre_500.mrc").read_bytes(), filename="lul.mrc")
+def test_kept_features_are_those_an_import_computes_from_the_columns(school, other_school, data_file, monkeypatch):
+    """The nightly task keeps each record's features; they are the ones an import computes from the record's columns
+    and the ones the import that wrote the record computed from its parse (real records of every kind)."""
+    report = import_bytes(library=school, data=data_file("evergreen_lul_fre_500.mrc").read_bytes(), filename="l.mrc")
+    assert kept_features(list(Record.objects.values_list("pk", flat=True)))[0] == {}  # not on the import's path
+    assert keep_features_task.call() == report.created
     kept, missing, computed = _kept_and_computed()
-    assert len(kept) > 400 and not missing
-    assert kept == computed
+    assert len(kept) > 400 and not missing and kept == computed
+    assert keep_features_task.call() == 0
+    # Read back by the next import, not computed: the same file from another school joins every record.
+    monkeypatch.setattr("catalog.ingest.pipeline.computed_features", lambda ids: pytest.fail(f"computed {ids}"))
+    again = import_bytes(library=other_school, data=data_file("evergreen_lul_fre_500.mrc").read_bytes(), filename="l")
+    assert again.created == 0 and again.joined == report.created
+
+
+def test_kept_features_are_those_of_the_columns_as_cut(school):
+    """A publisher longer than its column is cut when written: the import's features read the cut value too."""
+    publisher = "Penerbit " + " ".join(f"Cabang{n}" for n in range(60))
+    data = f"title,publisher,year,barcode\nBumi Manusia,{publisher},1980,B1\n".encode()
+    import_bytes(library=school, data=data, filename="a.csv")
+    keep_features_task.call()
+    kept, missing, computed = _kept_and_computed()
+    assert len(publisher) > 255 and not missing and kept == computed
 
 
 def test_a_change_of_a_read_column_empties_the_kept_features(school):
     import_bytes(library=school, data=marc("A1", "Laporan tahunan", number="1952"), filename="a.mrc")
+    keep_features_task.call()
     record = Record.objects.get()
     record.summary = "Ringkasan."
     record.save()
@@ -263,19 +281,20 @@ def test_a_change_of_a_read_column_empties_the_kept_features(school):
     record.title = "Laporan bulanan"
     record.save()
     assert kept_features([record.pk])[1] == [record.pk]
-    Record.objects.filter(pk=record.pk).update(match_features=matching.pack(computed_features([record.pk])[record.pk]))
+    keep_features_task.call()
     assert kept_features([record.pk])[0][record.pk].title == ("laporan", "bulanan")
 
 
 def test_features_of_another_version_are_computed_again(school, other_school, monkeypatch):
     import_bytes(library=school, data=marc("A1", "Laporan tahunan", part="Jawa Barat"), filename="a.mrc")
+    keep_features_task.call()
     monkeypatch.setattr(matching, "FEATURES_VERSION", matching.FEATURES_VERSION + 1)
     assert kept_features(list(Record.objects.values_list("pk", flat=True)))[0] == {}
     # The same edition from another school is still found (features computed from the columns); a re-run keeps
     # them at the new version.
     report = import_bytes(library=other_school, data=marc("X1", "Laporan tahunan", part="Jawa Barat"), filename="b.mrc")
     assert report.joined == 1
-    dedup_catalog(dry_run=True)
+    assert dedup_catalog(dry_run=True).features_kept == 1
     kept, missing, computed = _kept_and_computed()
     assert not missing and kept == computed
 

@@ -618,7 +618,7 @@ def test_the_second_sessions_author_names_are_what_catalog_author_names_reads(au
     from catalog.ingest.bibdata import BibData
     from catalog.ingest.readers import vector_input_text
 
-    row = vector_input_text(BibData(title="Bumi Manusia", authors=authors, subjects=["Sastra"]))
+    row = vector_input_text(BibData(title="Bumi Manusia", authors=authors, subjects=["Sastra"]).record_fields())
     names = row.split("\t")[3]
     with connection.cursor() as cursor:
         cursor.execute("SELECT catalog_author_names(%s::jsonb)", [json.dumps(authors)])
