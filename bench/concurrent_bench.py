@@ -15,15 +15,16 @@ Measures, in one run, on the same generated MARC file (bench/import_bench.py's g
 Every import runs in a process of its own, as a worker's would. What a run adds to the grown catalog (its
 libraries' copies and sources, the records it created) is removed afterwards, so every run starts from the same
 catalog. `--crowd N` first adds, once, N records of the import generator's own small vocabulary (five libraries,
-seeds of their own, kept between runs): a catalog whose blocking keys the file's records share with ~20 earlier
-records each, as a consortium whose schools all hold the same textbook series would have. Figures go to
-bench/README.md.
+seeds of their own, kept between runs), then runs the nightly task that keeps every record's deduplication
+features: a catalog whose blocking keys the file's records share with ~20 earlier records each, as a consortium
+whose schools all hold the same textbook series would have. Figures go to bench/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -136,6 +137,10 @@ def crowd(url: str, records: int) -> None:
         import_bench.generate_marc(path, records // 5, seed=1000 + n, isbn_prefix=f"97860{n + 4}")
         result(spawn(url, f"CROWD{n}", path))
         path.unlink()
+    # The catalog as it is the next day: the nightly task has kept every record's deduplication features.
+    keep = "import django; django.setup(); from catalog.dedup import keep_missing_features; keep_missing_features()"
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "consortium.settings"}
+    subprocess.run([sys.executable, "-c", keep], cwd=ROOT, env=env, check=True)
 
 
 def main() -> None:
@@ -165,7 +170,7 @@ def main() -> None:
     # The reference: an empty, freshly migrated database.
     empty = import_bench.prepare_database()
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True,
-                   env={**__import__("os").environ, "DATABASE_URL": empty, "DEBUG": "1"})  # fmt: skip
+                   env={**os.environ, "DATABASE_URL": empty, "DEBUG": "1"})  # fmt: skip
     alone_empty = result(spawn(empty, "EMPTY", path))
     # The grown catalog is migrated by `search_bench.py generate` (and `manage.py migrate` with its URL).
     grown = _url(args.db)
