@@ -198,9 +198,14 @@ def keep_missing_features() -> int:
     while ids := list(Record.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:CHUNK]):
         last = ids[-1]
         _kept, missing = kept_features(ids)
-        if missing:
+        if not missing:
+            continue
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Locked before their columns are read, so that an edit cannot slip in between and leave features of
+            # the old text kept; in id order, as the holdings summary's refresh locks them (no deadlock).
+            cursor.execute("SELECT id FROM catalog_record WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE", [missing])
             keep_features(computed_features(missing))
-            count += len(missing)
+        count += len(missing)
     return count
 
 

@@ -640,9 +640,10 @@ class _Importer:
         """The catalog's records sharing an ISBN with the batch's records, with their features ({isbn: [(id,
         features)]}); those sharing a blocking key go to the key's block (self.blocks).
 
-        Ids first, then the descriptions of the records whose features this import does not know yet: in a
-        crowded block most candidates are the import's own earlier records, and fetching their rows again
-        (up to matching.BLOCK_LIMIT a key, every batch) cost more than comparing them."""
+        Ids first (with the features kept with the record, when kept), then the descriptions of the records whose
+        features this import does not know yet: in a crowded block most candidates are the import's own earlier
+        records, and fetching their rows again (up to matching.BLOCK_LIMIT a key, every batch) cost more than
+        comparing them."""
         wanted_isbns = {isbn for e in entries for isbn in e.bib.isbns}
         wanted_keys = {e.match_key for e in entries if e.match_key}
         # Asked before in this import (and still true: write() checks): the ids found then (for a key, those not yet
@@ -685,8 +686,8 @@ class _Importer:
                     by_key.append((rid, key))
                     self.batch_probed_keys[key].append(rid)
                     if rid not in known:
-                        if kept is not None and (found := unpack(kept)) is not None:
-                            known[rid] = found
+                        if kept is not None and (described := unpack(kept)) is not None:
+                            known[rid] = described
                         else:
                             none_kept.add(rid)
             known = self.known_features
