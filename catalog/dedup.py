@@ -191,9 +191,9 @@ def _features(ids: set[int]) -> dict[int, matching.Features]:
 
 
 def keep_missing_features() -> int:
-    """Compute and keep the features of every record without them (created by a form, changed since its import,
-    or kept by another version of catalog.matching.features): how many. After a change of FEATURES_VERSION, this
-    (through a re-run) brings the catalog up to date; until then imports compute what they need."""
+    """Compute and keep the features of every record without them (new since the last run, changed since, or kept
+    by another version of catalog.matching.features): how many. Run daily by the worker and by every re-run; until
+    then imports compute what they need."""
     count, last = 0, 0
     while ids := list(Record.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:CHUNK]):
         last = ids[-1]

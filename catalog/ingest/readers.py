@@ -119,6 +119,10 @@ def prepare(entry: Entry) -> Entry:
     return entry
 
 
+# The columns whose values are not text, by their position in RECORD_COLUMNS.
+_COPY_CONVERTED = [(RECORD_COLUMNS.index(name), name) for name in ("authors", "isbns", "subjects", "year", "pages")]
+
+
 def record_copy_text(fields: dict) -> str:
     """The record's columns (BibData.record_fields) as a COPY text row."""
     values = list(fields.values())
@@ -131,10 +135,6 @@ def record_copy_text(fields: dict) -> str:
         elif value is not None:
             values[index] = str(value)
     return copy_row(values)
-
-
-# The columns whose values are not text, by their position in RECORD_COLUMNS.
-_COPY_CONVERTED = [(RECORD_COLUMNS.index(name), name) for name in ("authors", "isbns", "subjects", "year", "pages")]
 
 
 def vector_input_text(fields: dict) -> str:
