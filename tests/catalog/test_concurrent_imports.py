@@ -104,3 +104,33 @@ def test_a_second_import_of_the_same_library_waits_queued_for_the_first(school):
     thread.join(timeout=60)
     job.refresh_from_db()
     assert job.status == "done" and job.report["created"] == 1
+
+
+def test_the_features_task_skips_records_someone_holds_and_keeps_them_next_time():
+    """The nightly features task never waits for an import or an edit: a record locked by another session is left
+    for the next run, the others are kept."""
+    import psycopg2
+    from django.conf import settings
+
+    from catalog.selectors import kept_features
+    from catalog.tasks import keep_match_features
+
+    school = LibraryFactory(code="SMAN1MDN")
+    import_bytes(library=school, data=csv_file("A", range(3), 1), filename="a.csv")
+    held, *others = Record.objects.order_by("pk").values_list("pk", flat=True)
+    db = settings.DATABASES["default"]
+    other = psycopg2.connect(
+        dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"] or None
+    )
+    try:
+        with other.cursor() as cursor:  # an edit in progress in another session (its transaction stays open)
+            cursor.execute("UPDATE catalog_record SET summary = 'sedang disunting' WHERE id = %s", [held])
+            started = time.perf_counter()
+            assert keep_match_features.call() == len(others)
+            assert time.perf_counter() - started < 5
+        assert kept_features([held, *others])[1] == [held]
+    finally:
+        other.rollback()
+        other.close()
+    assert keep_match_features.call() == 1
+    assert kept_features([held, *others])[1] == []
