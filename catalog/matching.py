@@ -398,6 +398,7 @@ FEATURE_INPUTS = (
 )  # fmt: skip
 # Bumped whenever `features` reads a record differently: stored features of another version are recomputed.
 FEATURES_VERSION = 1
+_PACKED_LENGTH = len(Features._fields) + 1
 
 
 def pack(found: Features) -> bytes:
@@ -419,24 +420,9 @@ def unpack(stored) -> Features | None:
     return Features._make(values[1:])
 
 
-_PACKED_LENGTH = len(Features._fields) + 1
-
-
 def features_of(bib) -> Features:
     """Features of anything with the catalog's column names as attributes (BibData, Record)."""
-    return features(
-        title=bib.title,
-        subtitle=bib.subtitle,
-        authors=bib.authors,
-        responsibility=bib.responsibility,
-        publisher=bib.publisher,
-        year=bib.year,
-        edition=bib.edition,
-        isbns=bib.isbns,
-        pages=bib.pages,
-        physical_description=bib.physical_description,
-        material_type=bib.material_type,
-    )
+    return features(**{name: getattr(bib, name) for name in FEATURE_INPUTS})
 
 
 # --- comparison ---------------------------------------------------------------------------------------------

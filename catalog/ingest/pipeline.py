@@ -652,7 +652,8 @@ class _Importer:
         by_key = [(rid, key) for key in wanted_keys & self.probed_keys.keys() for rid in self.probed_keys[key]]
         isbns = sorted(wanted_isbns - self.probed_isbns.keys())
         keys = sorted(wanted_keys - self.probed_keys.keys())
-        none_kept: set[int] = set()
+        known = self.known_features
+        none_kept: set[int] = set()  # probed with no kept features: not asked for them again below
         with connection.cursor() as cursor:
             if isbns:
                 # One GIN probe per ISBN: a single `isbns && <the batch's ISBNs>` is planned as a scan of the
@@ -681,7 +682,7 @@ class _Importer:
                     [keys],
                 )
                 self.batch_probed_keys.update((key, []) for key in keys)
-                known, unpack = self.known_features, matching.unpack
+                unpack = matching.unpack
                 for rid, key, kept in cursor.fetchall():
                     by_key.append((rid, key))
                     self.batch_probed_keys[key].append(rid)
@@ -690,7 +691,6 @@ class _Importer:
                             known[rid] = described
                         else:
                             none_kept.add(rid)
-            known = self.known_features
             probed = by_key  # before the ISBN filter below: what it leaves out may be wanted by a later batch
             unknown = sorted({rid for rid, _ in chain(by_isbn, by_key)} - known.keys())
         if asked := [rid for rid in unknown if rid not in none_kept]:

@@ -35,7 +35,7 @@ from ..matching import FEATURE_INPUTS, Features, block_key_of
 from ..matching import features as column_features
 from ..normalize import clean_issn, first_year, isbn13, page_count, strip_punct
 from . import iso2709, validate
-from .bibdata import RECORD_COLUMNS, TAGS_READ, BibData, ItemData, from_marc
+from .bibdata import TAGS_READ, BibData, ItemData, from_marc
 from .pgcopy import array_text, copy_row, json_text
 
 RECORD_TERMINATOR = b"\x1d"
@@ -119,22 +119,16 @@ def prepare(entry: Entry) -> Entry:
     return entry
 
 
-# The columns whose values are not text, by their position in RECORD_COLUMNS.
-_COPY_CONVERTED = [(RECORD_COLUMNS.index(name), name) for name in ("authors", "isbns", "subjects", "year", "pages")]
-
-
 def record_copy_text(fields: dict) -> str:
-    """The record's columns (BibData.record_fields) as a COPY text row."""
-    values = list(fields.values())
-    for index, name in _COPY_CONVERTED:
-        value = values[index]
-        if name in ("isbns", "subjects"):
-            values[index] = array_text(value)
-        elif name == "authors":
-            values[index] = json_text(value)
-        elif value is not None:
-            values[index] = str(value)
-    return copy_row(values)
+    """The record's columns (BibData.record_fields, in RECORD_COLUMNS order) as a COPY text row."""
+    values = dict(fields)  # the caller's values stay as the columns hold them (vector input, features)
+    values["authors"] = json_text(values["authors"])
+    values["isbns"] = array_text(values["isbns"])
+    values["subjects"] = array_text(values["subjects"])
+    for name in ("year", "pages"):
+        if values[name] is not None:
+            values[name] = str(values[name])
+    return copy_row(list(values.values()))
 
 
 def vector_input_text(fields: dict) -> str:
