@@ -23,6 +23,13 @@ def _array_item(value) -> str:
 
 def array_text(values) -> str:
     """A Postgres array literal (before COPY escaping)."""
+    if not values:
+        return "{}"
+    if all(type(item) is str for item in values):
+        # The common case, a few plain strings: quoted in one join when none holds a quote or a backslash.
+        joined = '","'.join(values)
+        if "\\" not in joined and '"' not in joined:
+            return '{"' + joined + '"}'
     return "{" + ",".join(_array_item(item) for item in values) + "}"
 
 

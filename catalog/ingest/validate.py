@@ -48,12 +48,13 @@ def check(bib, copy_text: str) -> list[str]:
             )
             item.copy_number = None
     # The record's id in the library (001) is not in its row: looked at on its own.
-    dirty = (
-        BAD_CHARACTERS.search(copy_text) is not None
-        or BAD_CHARACTERS.search(bib.local_id) is not None
-        or any(BAD_CHARACTERS.search(getattr(item, name)) for item in bib.items for name in _ITEM_TEXT)
-    )
-    if dirty or any(BAD_CHARACTERS.search(author.get("name", "")) for author in bib.authors):
+    # One scan of the record's text that is not in its row (its id, its copies' text, its authors' names, which the
+    # row holds as JSON, their control characters escaped).
+    outside = [bib.local_id]
+    for item in bib.items:
+        outside += (item.barcode, item.call_number, item.shelf_location)
+    outside += (author.get("name", "") for author in bib.authors)
+    if BAD_CHARACTERS.search(copy_text) is not None or BAD_CHARACTERS.search("\t".join(outside)) is not None:
         removed = 0
         for name in _TEXT_ATTRIBUTES:
             value = getattr(bib, name)
