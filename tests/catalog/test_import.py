@@ -804,3 +804,18 @@ def test_a_changed_record_reimported_is_repaired_as_a_new_one_is(school):
     report = import_bytes(library=school, data=marc("Bu\x00ku baru", "2001"), filename="a.mrc")
     assert (report.updated, report.skipped, len(report.warnings)) == (1, [], 1)
     assert list(Record.objects.values_list("title", "year")) == [("Buku baru", 2001)]
+
+
+@pytest.mark.parametrize("barcode", ["B001", "a\tb", "x\\y", "c\nd", "r\re", "é", "nb\xa0sp", ""])
+@pytest.mark.parametrize("copy_number", [None, 0, 7])
+def test_a_copys_copy_text_is_the_escaped_row(barcode, copy_number):
+    """item_copy_text's quick path gives what copy_row (which escapes every value) gives."""
+    from catalog.ingest.bibdata import ItemData
+    from catalog.ingest.pgcopy import copy_row
+    from catalog.ingest.readers import item_copy_text
+
+    item = ItemData(barcode=barcode, call_number="899.221 PRA l", shelf_location="Rak\t2", copy_number=copy_number)
+    for shelf in ("Rak 2", "Rak\t2"):
+        item.shelf_location = shelf
+        expected = [barcode, item.call_number, shelf, None if copy_number is None else str(copy_number), "available"]
+        assert item_copy_text(item) == copy_row([*expected, "t"])
