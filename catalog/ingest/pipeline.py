@@ -275,26 +275,39 @@ class _Importer:
         meanwhile by a second session (_VectorSession); without them, or when that failed, the triggers do."""
         self.vectors = _VectorSession.result(vectors)
         self.report.records_read += len(entries)
-        good: list[Entry] = [entry for entry in entries if not entry.error]
+        good: list[Entry] = []
+        # Barcodes: nearly always new to this file, which one look at the whole batch tells.
+        codes: dict[str, int] = {}
+        copies = 0
+        # One pass over the batch (an import's hottest loop after the parse): reported, named, counted.
         for entry in entries:
             if entry.error:
                 self.skip(entry.number, entry.error)
             for note in entry.warnings:
                 self.warn(entry.number, note)
-        for entry in good:
-            entry.bib.local_id = self.effective_local_id(entry)
-            if self.one_copy_per_record and not entry.bib.items:
+            if entry.error:
+                continue
+            good.append(entry)
+            bib = entry.bib
+            bib.local_id = self.effective_local_id(entry)
+            if self.one_copy_per_record and not bib.items:
                 # Named below like the copy of a holdings field without a barcode: the same at every re-import.
-                entry.bib.items = [ItemData(barcode="", generated_from=ONE_COPY_POSITION)]
+                bib.items = [ItemData(barcode="", generated_from=ONE_COPY_POSITION)]
                 self.report.copies_added_per_record += 1
-            self.report.copies += len(entry.bib.items)
-            if any(item.generated_from for item in entry.bib.items):
-                entry.bib.items = self.name_unnamed_copies(entry)
-        # Barcodes: nearly always new to this file, which one look at the whole batch tells.
-        codes = {item.barcode: entry.number for entry in good for item in entry.bib.items}
-        clean = len(codes) == sum(len(entry.bib.items) for entry in good) and self.seen_barcodes.keys().isdisjoint(
-            codes
-        )
+            copies += len(bib.items)
+            number = entry.number
+            for item in bib.items:
+                if item.generated_from:
+                    break
+                codes[item.barcode] = number
+            else:
+                continue
+            # A holdings field without a barcode: its copy is named first (name_unnamed_copies).
+            bib.items = self.name_unnamed_copies(entry)
+            for item in bib.items:
+                codes[item.barcode] = number
+        self.report.copies += copies
+        clean = len(codes) == copies and self.seen_barcodes.keys().isdisjoint(codes)
         if clean:
             self.seen_barcodes.update(codes)
         for entry in good:
