@@ -166,7 +166,7 @@ DECLARE
     d text := silang_unaccent(concat_ws(' ', summary, publisher));
 BEGIN
     -- silang_search_text, its clean-up only where it can change something (a text with none of these characters
-    -- comes out as it went in): the regular expressions were an eighth of an import's vector work.
+    -- comes out as it went in): the regular expressions were an eighth of the vector work on plain records.
     IF a ~ '[./\\|_]' THEN a := silang_search_cleanup(a); END IF;
     IF b ~ '[./\\|_]' THEN b := silang_search_cleanup(b); END IF;
     IF c ~ '[./\\|_]' THEN c := silang_search_cleanup(c); END IF;
