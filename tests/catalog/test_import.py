@@ -819,3 +819,24 @@ def test_a_copys_copy_text_is_the_escaped_row(barcode, copy_number):
         item.shelf_location = shelf
         expected = [barcode, item.call_number, shelf, None if copy_number is None else str(copy_number), "available"]
         assert item_copy_text(item) == copy_row([*expected, "t"])
+
+
+def test_imported_records_and_copies_carry_the_time_of_their_import(school):
+    """The COPY leaves the records' and copies' timestamps to the database's default: the time of the statement."""
+    import datetime
+
+    from django.utils import timezone
+
+    record = pymarc.Record(force_utf8=True)
+    record.add_field(pymarc.Field(tag="001", data="T-1"))
+    record.add_field(pymarc.Field(tag="245", indicators=["0", "0"], subfields=[pymarc.Subfield("a", "Waktu")]))
+    record.add_field(pymarc.Field(tag="852", indicators=[" ", " "], subfields=[pymarc.Subfield("p", "W001")]))
+    before = timezone.now()
+    report = import_bytes(
+        library=school, data=b"".join([record.as_marc(), *_records_with_ids(["T-2"])]), filename="t.mrc"
+    )
+    after = timezone.now() + datetime.timedelta(seconds=1)
+    assert report.created == 2 and report.holdings_added == 1
+    for created, updated in Record.objects.values_list("created_at", "updated_at"):
+        assert before <= created == updated <= after
+    assert before <= Holding.objects.get(barcode="W001").updated_at <= after
