@@ -650,7 +650,7 @@ def test_vectors_and_words_from_the_second_session_are_what_the_triggers_give(
     monkeypatch.setattr(catalog.ingest.pipeline, "PARALLEL_MIN_RECORDS", 1)
     monkeypatch.setattr(catalog.ingest.pipeline, "BATCH_SIZE", 300)
     settings.CATALOG_IMPORT_PARSE_WORKERS = 2
-    computed = []
+    computed, left = [], []
     original = catalog.ingest.pipeline._VectorSession._vectors
 
     def watched(self, rows):
@@ -658,12 +658,18 @@ def test_vectors_and_words_from_the_second_session_are_what_the_triggers_give(
             raise OSError("the second session is gone")
         result = original(self, rows)
         computed.append(len(result))
+        # Each batch's rows are gone once its vectors are back: a later batch does not scan them again.
+        with self.conn.cursor() as cursor:
+            cursor.execute("SELECT pg_relation_size('silang_vector_input')")
+            left.append(cursor.fetchone()[0])
+        self.conn.rollback()
         return result
 
     monkeypatch.setattr(catalog.ingest.pipeline._VectorSession, "_vectors", watched)
     report = import_file(library=school, path=data_file("evergreen_jazz_1k.mrc"))
     assert report.created == Record.objects.count() > 900
     assert sum(computed) == (1000 if session_works else 0)
+    assert set(left) <= {0}
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM catalog_record WHERE search_vector IS DISTINCT FROM catalog_record_tsv(title,"
