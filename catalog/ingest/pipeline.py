@@ -42,7 +42,7 @@ from consortium.models import Library
 from .. import matching
 from ..choices import HoldingStatus, SourceFormat
 from ..models import Holding, MatchReview, Record, SourceRecord
-from ..selectors import computed_features, kept_features
+from ..selectors import computed_features
 from .bibdata import RECORD_COLUMNS
 from .pgcopy import copy_value
 from .readers import (
@@ -666,25 +666,31 @@ class _Importer:
         isbns = sorted(wanted_isbns - self.probed_isbns.keys())
         keys = sorted(wanted_keys - self.probed_keys.keys())
         known = self.known_features
-        none_kept: set[int] = set()  # probed with no kept features: not asked for them again below
+        unpack = matching.unpack
+
+        def read_back(record_id: int, kept) -> None:
+            # Both probes bring the features kept with the record (the rows are read anyway): a crowded block's
+            # records, or an ISBN's, are then not fetched a second time.
+            if record_id not in known and kept is not None and (described := unpack(kept)) is not None:
+                known[record_id] = described
+
         with connection.cursor() as cursor:
             if isbns:
                 # One GIN probe per ISBN: a single `isbns && <the batch's ISBNs>` is planned as a scan of the
                 # whole catalog once the batch has a few hundred ISBNs.
                 cursor.execute(
-                    "SELECT r.id, wanted.isbn FROM unnest(%s::varchar(13)[]) AS wanted(isbn),"
-                    " LATERAL (SELECT id FROM catalog_record WHERE isbns @> ARRAY[wanted.isbn] OFFSET 0) AS r",
+                    "SELECT r.id, wanted.isbn, r.match_features FROM unnest(%s::varchar(13)[]) AS wanted(isbn),"
+                    " LATERAL (SELECT id, match_features FROM catalog_record WHERE isbns @> ARRAY[wanted.isbn]"
+                    " OFFSET 0) AS r",
                     [isbns],
                 )
-                found = cursor.fetchall()
-                by_isbn += found
                 self.batch_probed_isbns.update((isbn, []) for isbn in isbns)
-                for rid, isbn in found:
+                for rid, isbn, kept in cursor.fetchall():
+                    by_isbn.append((rid, isbn))
                     self.batch_probed_isbns[isbn].append(rid)
+                    read_back(rid, kept)
             if keys:
                 # One probe of the match_key index per blocking key; the oldest records of a crowded key only.
-                # With their kept features, when kept (the rows are read anyway): a crowded block's records are then
-                # not fetched a second time.
                 cursor.execute(
                     "SELECT r.id, wanted.key, r.match_features FROM unnest(%s::text[]) AS wanted(key),"
                     # The key's records are fetched by the match_key index first (the inner OFFSET 0), then ordered:
@@ -695,22 +701,14 @@ class _Importer:
                     [keys],
                 )
                 self.batch_probed_keys.update((key, []) for key in keys)
-                unpack = matching.unpack
                 for rid, key, kept in cursor.fetchall():
                     by_key.append((rid, key))
                     self.batch_probed_keys[key].append(rid)
-                    if rid not in known:
-                        if kept is not None and (described := unpack(kept)) is not None:
-                            known[rid] = described
-                        else:
-                            none_kept.add(rid)
-            probed = by_key  # before the ISBN filter below: what it leaves out may be wanted by a later batch
-            unknown = sorted({rid for rid, _ in chain(by_isbn, by_key)} - known.keys())
-        if asked := [rid for rid in unknown if rid not in none_kept]:
-            # Records whose features were kept (catalog.tasks.keep_match_features): read back, not computed again.
-            kept, _none = kept_features(asked)
-            known.update(kept)
-            unknown = [rid for rid in unknown if rid not in kept]
+                    read_back(rid, kept)
+        probed = by_key  # before the ISBN filter below: what it leaves out may be wanted by a later batch
+        # Not described yet: no features kept (catalog.tasks.keep_match_features keeps them nightly), or found by an
+        # earlier batch and left waiting then.
+        unknown = sorted({rid for rid, _ in chain(by_isbn, by_key)} - known.keys())
         if unknown and by_key:
             # A block's record with other ISBNs than every record of the batch under that key is never a match
             # (compare's first verdict): its features are not computed.
