@@ -59,7 +59,7 @@ class Record(models.Model):
     holding_library_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
     available_library_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
     last_added = models.DateField(null=True, blank=True, editable=False)
-    # Defaults in the database too: the importer's COPY leaves both to it (transaction time), which spares parsing
+    # Defaults in the database too: the importer's COPY leaves both to it (the statement's time), which spares parsing
     # two timestamps a record.
     created_at = models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
     updated_at = models.DateTimeField(auto_now=True, db_default=Now())
