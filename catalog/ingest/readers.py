@@ -518,12 +518,14 @@ def read_marc21_batches(bodies: list[bytes], batch_size: int, workers: int) -> I
             parsed = pool.submit(_parse_forked_piece, start, end, language)
         else:
             parsed = pool.submit(_parse_sent_piece, start + 1, bodies[start:end], language)
-        # Read back by the pool's own thread as the piece arrives (where the pool unpickled it), not by the writer.
+        # Read back and made into entries by the pool's own thread as the piece arrives (where the pool unpickled it),
+        # not by the writer, whose thread is the import's critical path: that thread mostly runs while the writer
+        # waits for Postgres.
         piece: Future = Future()
 
         def read_back(done: Future) -> None:
             try:
-                piece.set_result(_unmarshalled(done.result()))
+                piece.set_result([_unpack(entry, bodies) for entry in _unmarshalled(done.result())])
             except BaseException as exc:  # noqa: BLE001 - the worker's failure, or a cancelled piece: the writer's
                 piece.set_exception(exc)
 
@@ -540,10 +542,10 @@ def read_marc21_batches(bodies: list[bytes], batch_size: int, workers: int) -> I
             if forked:
                 _forked_bodies = []
             while ahead:
-                packed = ahead.popleft().result()
+                entries = ahead.popleft().result()
                 for piece in islice(waiting, 1):
                     ahead.append(submit(*piece))
-                yield [_unpack(entry, bodies) for entry in packed]
+                yield entries
     finally:
         _forked_bodies = []
 
