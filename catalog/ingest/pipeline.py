@@ -18,6 +18,7 @@ import io
 import os
 import random
 import struct
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -213,6 +214,7 @@ def _import_bytes(*, library, data, filename, fmt, progress, one_copy_per_record
                 if progress:
                     progress(done, total)
             ahead = batch
+    importer.release()
     if report.records_read > len(report.skipped) and not report.copies:
         report.no_copies = no_copies_message(report.records_read - len(report.skipped))
     report.seconds = round(time.monotonic() - started, 3)
@@ -259,6 +261,16 @@ class _Importer:
         if self.fast:
             self.known_barcodes = set(Holding.objects.filter(library=library).values_list("barcode", flat=True))
         self.had_sources = SourceRecord.objects.filter(library=library).exists()
+
+    def release(self) -> None:
+        """The import's working state (the features and indexes of every record it met, the file's barcodes and ids)
+        is freed by a thread of its own: for 100,000 records that is ~0.2 s of deallocation at the very end, when
+        nothing else is left to run beside it, and the caller (a job writing its report) need not wait for it."""
+        state = [self.blocks, self.known_features, self.by_isbn, self.seen_barcodes, self.seen_local_ids]
+        state += [self.known_barcodes, self.probed_isbns, self.probed_keys, self.catalog_blocked]
+        self.blocks, self.known_features, self.by_isbn, self.seen_barcodes, self.seen_local_ids = {}, {}, {}, {}, {}
+        self.known_barcodes, self.probed_isbns, self.probed_keys, self.catalog_blocked = set(), {}, {}, []
+        threading.Thread(target=state.clear, name="silang-import-release", daemon=True).start()
 
     # Messages quote the file (an invalid ISBN, a leader's length): without its control characters, which the job's
     # report (jsonb refuses a NUL) and the pages could not hold.
@@ -663,8 +675,10 @@ class _Importer:
         # described: the others are in the key's block).
         by_isbn = [(rid, isbn) for isbn in wanted_isbns & self.probed_isbns.keys() for rid in self.probed_isbns[isbn]]
         by_key = [(rid, key) for key in wanted_keys & self.probed_keys.keys() for rid in self.probed_keys[key]]
-        isbns = sorted(wanted_isbns - self.probed_isbns.keys())
-        keys = sorted(wanted_keys - self.probed_keys.keys())
+        # Not `wanted - probed.keys()`: a set minus a dict's keys walks every key of the dict (the import's every ISBN,
+        # each batch), where looking up the batch's own is enough.
+        isbns = sorted(isbn for isbn in wanted_isbns if isbn not in self.probed_isbns)
+        keys = sorted(key for key in wanted_keys if key not in self.probed_keys)
         known = self.known_features
         unpack = matching.unpack
 
