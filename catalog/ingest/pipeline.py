@@ -977,21 +977,21 @@ class _VectorSession:
                 )
             self.conn.commit()
         rows_in = io.StringIO("".join(f"{number}\t{line}\n" for number, line in rows))
-        out = io.StringIO()
         try:
             with self.conn.cursor() as cursor:
                 cursor.copy_expert("COPY silang_vector_input FROM STDIN", rows_in, COPY_CHUNK)
-                # COPY out: the vectors come already escaped for the writing session's COPY in. The words are
-                # letters and digits only, space-separated.
                 # What catalog_record_tsv and catalog_record_word_list do, the authors' names joined by the parse
                 # workers as catalog_author_names joins them (readers.vector_input_text): that function is not
-                # inlined, and ran an executor of its own per record.
-                cursor.copy_expert(
-                    "COPY (SELECT n, catalog_record_tsv_named(title, subtitle, responsibility, author_names,"
-                    " subjects, series, summary, publisher), array_to_string(catalog_record_word_list_named(title,"
-                    " subtitle, author_names, subjects, series), ' ') FROM silang_vector_input) TO STDOUT",
-                    out,
+                # inlined, and ran an executor of its own per record. Read back with one fetch, not COPY TO: psycopg2
+                # hands every row of a COPY TO to Python, taking the GIL once a row, which the writer's thread (the
+                # import's critical path) then had to win back each time. The words are letters and digits only,
+                # space-separated.
+                cursor.execute(
+                    "SELECT n, catalog_record_tsv_named(title, subtitle, responsibility, author_names, subjects,"
+                    " series, summary, publisher)::text, array_to_string(catalog_record_word_list_named(title,"
+                    " subtitle, author_names, subjects, series), ' ') FROM silang_vector_input"
                 )
+                found = cursor.fetchall()
             # Committed, so that ON COMMIT DELETE ROWS empties the table. Rolled back, the batch's rows stayed behind
             # as dead rows that every later batch scanned again (a temporary table is never vacuumed): 14.7 MB after
             # 50 batches of 2,000, each batch's vectors 7 % slower by then, and growing with the file.
@@ -999,11 +999,8 @@ class _VectorSession:
         except BaseException:
             self.conn.rollback()
             raise
-        given = {}
-        for line in out.getvalue().splitlines():
-            number, vector, words = line.split("\t")
-            given[int(number)] = (vector, words)
-        return given
+        # The vectors as the writing session's COPY reads them.
+        return {number: (copy_value(vector), words) for number, vector, words in found}
 
 
 def _suggestion_word_counts(word_lists: list[str]) -> dict[str, int]:

@@ -680,6 +680,39 @@ def test_vectors_and_words_from_the_second_session_are_what_the_triggers_give(
         assert dict(cursor.fetchall()) == _words_the_trigger_would_count()
 
 
+def test_vectors_of_texts_with_backslashes_and_quotes_come_back_escaped_for_copy(school, monkeypatch, settings):
+    """The second session's vectors are read back as text and escaped for the writing session's COPY: texts with
+    backslashes, quotes and tabs must reach the catalog exactly as the trigger makes their vectors."""
+    from django.db import connection
+
+    import catalog.ingest.pipeline
+
+    monkeypatch.setattr(catalog.ingest.pipeline, "PARALLEL_MIN_RECORDS", 1)
+    settings.CATALOG_IMPORT_PARSE_WORKERS = 2
+    titles = ["C:\\Program Files\\Buku", "Jum'at yang 'indah'", 'Kata "kunci" \\n bukan', "Tab\there", "Biasa"]
+    records = []
+    for number, title in enumerate(titles * 4, start=1):
+        record = pymarc.Record(force_utf8=True)
+        record.add_field(pymarc.Field(tag="001", data=f"t{number}"))
+        record.add_field(
+            pymarc.Field(tag="245", indicators=["0", "0"], subfields=[pymarc.Subfield("a", f"{title} {number}")])
+        )
+        record.add_field(
+            pymarc.Field(tag="650", indicators=[" ", "4"], subfields=[pymarc.Subfield("a", "Back\\slash 'subjek'")])
+        )
+        records.append(record.as_marc())
+    report = import_bytes(library=school, data=b"".join(records), filename="tricky.mrc")
+    assert report.created == 20
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM catalog_record WHERE search_vector IS DISTINCT FROM catalog_record_tsv(title,"
+            " subtitle, responsibility, authors, subjects, series, summary, publisher)"
+        )
+        assert cursor.fetchone()[0] == 0
+        cursor.execute("SELECT word, ndoc FROM catalog_search_word")
+        assert dict(cursor.fetchall()) == _words_the_trigger_would_count()
+
+
 def test_a_given_search_vector_counts_only_for_the_import_that_says_so(school):
     from django.db import connection
 
