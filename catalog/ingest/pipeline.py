@@ -731,7 +731,7 @@ class _Importer:
         probed = by_key  # before the ISBN filter below: what it leaves out may be wanted by a later batch
         # Not described yet: no features kept (catalog.tasks.keep_match_features keeps them nightly), or found by an
         # earlier batch and left waiting then.
-        unknown = sorted({rid for rid, _ in chain(by_isbn, by_key)} - known.keys())
+        unknown = sorted({rid for rid, _ in chain(by_isbn, by_key) if rid not in known})  # not `- known.keys()`
         if unknown and by_key:
             # A block's record with other ISBNs than every record of the batch under that key is never a match
             # (compare's first verdict): its features are not computed.
