@@ -508,6 +508,7 @@ class _Importer:
         pending: list[tuple[Entry, int]] = []  # new sources and the record they belong to
         new_records: list[tuple[Entry, int]] = []
         to_review: dict[int, tuple[int, matching.Verdict]] = {}  # entry number: (earlier record, verdict)
+        statuses: dict[int, set[str]] = {}  # the statuses of the copies each new record gets in this batch
         record_ids = _next_ids("catalog_record", sum(1 for e in entries if e.bib.local_id not in existing_sources))
         if not record_ids:
             self.batch_last_record_id = last_id
@@ -528,9 +529,12 @@ class _Importer:
             if record_id is None:
                 record_id = next(new_ids)
                 new_records.append((entry, record_id))
+                statuses[record_id] = {item.status for item in bib.items}
                 self.remember(entry, record_id)
                 self.tally["created"] += 1
             else:
+                if record_id in statuses:  # a record created by this batch: the joining copies count in its summary
+                    statuses[record_id].update(item.status for item in bib.items)
                 self.tally["joined"] += 1
             pending.append((entry, record_id))
         source_ids = _next_ids("catalog_sourcerecord", len(pending))
@@ -545,7 +549,7 @@ class _Importer:
         try:
             if fast:
                 send.execute("SET LOCAL session_replication_role = replica")
-            self.copy_records(new_records)
+            self.copy_records(new_records, statuses)
             self.copy_sources(pending, source_ids)
             source_of = {}
             for (entry, record_id), source_id in zip(pending, source_ids, strict=True):
@@ -617,9 +621,10 @@ class _Importer:
                 if cursor.fetchone()[0] != len(source_ids):
                     raise _Retry
 
-    def copy_records(self, new_records: list[tuple[Entry, int]]) -> None:
+    def copy_records(self, new_records: list[tuple[Entry, int]], statuses: dict[int, set[str]]) -> None:
         """New records with their holdings summary already filled in: the holdings written next match it, so
-        the summary trigger does not have to rewrite (and re-index) every new record."""
+        the summary trigger does not have to rewrite (and re-index) every new record. `statuses`: by new record, the
+        statuses of all its copies in the batch (those of duplicates in the file that joined it included)."""
         if not new_records:
             return
         vectors = self.vectors
@@ -631,10 +636,10 @@ class _Importer:
         buffer = io.StringIO()
         word_lists = []
         for entry, record_id in new_records:
-            statuses = {item.status for item in entry.bib.items}
-            if HoldingStatus.AVAILABLE in statuses:
+            held = statuses[record_id]
+            if HoldingStatus.AVAILABLE in held:
                 tail = held_tail
-            elif statuses - {HoldingStatus.WITHDRAWN}:
+            elif held - {HoldingStatus.WITHDRAWN}:
                 tail = unavailable_tail
             else:
                 tail = empty_tail
@@ -848,7 +853,7 @@ class _Importer:
         tail = f"\tpurchase\t{self.today}\t"
         fresh, known = io.StringIO(), io.StringIO()
         fresh_count = known_count = 0
-        fresh_records: set[int] = set()
+        others: dict[int, set[str]] = {}  # the statuses of the fresh copies of records that are not new in the batch
         # The library's barcodes before this import; those of earlier batches cannot come again (one barcode, one
         # copy per file: run_batch).
         known_barcodes = self.known_barcodes
@@ -861,7 +866,8 @@ class _Importer:
                     # raises, and the batch is written again through the upsert).
                     fresh.write(line)
                     fresh_count += 1
-                    fresh_records.add(record_id)
+                    if record_id not in new_record_ids:
+                        others.setdefault(record_id, set()).add(item.status)
                 else:
                     known.write(line)
                     known_count += 1
@@ -874,14 +880,32 @@ class _Importer:
             send.execute("SET LOCAL silang.holding_summaries_given = on")
             send.copy(f"COPY catalog_holding ({columns}) FROM STDIN", fresh)
             send.execute("SET LOCAL silang.holding_summaries_given = off")
-            others = sorted(fresh_records - new_record_ids)
             if others:
-                send.execute("SELECT catalog_refresh_holding_summary(%s::bigint[])", [others])
+                self.refresh_summaries(others)
             self.tally["holdings_added"] += fresh_count
         if known_count:
             known.seek(0)
             send.drain()  # its counts are read back at once
             self.upsert_holdings(known, known_count)
+
+    def refresh_summaries(self, others: dict[int, set[str]]) -> None:
+        """The holdings summary of records that got copies in the batch without being new in it (another school's
+        record, a duplicate within the file), refreshed where the copies change it, as the insert trigger decides: a
+        record that already lists the library as holding (and lending) it, with a copy added today, is not locked and
+        aggregated again (a quarter second for the 7,544 duplicates of the 100,000-record benchmark file)."""
+        ids = sorted(others)
+        held = [bool(others[record_id] - {HoldingStatus.WITHDRAWN}) for record_id in ids]
+        available = [HoldingStatus.AVAILABLE in others[record_id] for record_id in ids]
+        library = self.library.pk
+        self.sender.execute(
+            "SELECT catalog_refresh_holding_summary(ARRAY("
+            " SELECT n.id FROM unnest(%s::bigint[], %s::bool[], %s::bool[]) AS n(id, held, available)"
+            " JOIN catalog_record r ON r.id = n.id"
+            " WHERE (n.held AND (NOT %s = ANY(coalesce(r.holding_library_ids, '{}'))"
+            "                    OR %s::date > coalesce(r.last_added, '-infinity'::date)))"
+            "    OR (n.available AND NOT %s = ANY(coalesce(r.available_library_ids, '{}')))))",
+            [ids, held, available, library, self.today, library],
+        )
 
     def upsert_holdings(self, buffer: io.StringIO, count: int) -> None:
         with connection.cursor() as cursor:

@@ -916,3 +916,35 @@ def test_the_sending_thread_raises_the_first_failure_once_everything_sent_has_fi
             assert cursor.fetchone() == (3,)
     finally:
         sender.close()
+
+
+def _record_with_copy(local_id: str, barcode: str, *, lost: bool) -> bytes:
+    record = pymarc.Record(force_utf8=True)
+    record.add_field(pymarc.Field(tag="001", data=local_id))
+    record.add_field(pymarc.Field(tag="020", indicators=[" ", " "], subfields=[pymarc.Subfield("a", "9786022980742")]))
+    record.add_field(
+        pymarc.Field(tag="245", indicators=["0", "0"], subfields=[pymarc.Subfield("a", "Matematika untuk SMA")])
+    )
+    subfields = [pymarc.Subfield("p", barcode)] + ([pymarc.Subfield("1", "1")] if lost else [])
+    record.add_field(pymarc.Field(tag="952", indicators=[" ", " "], subfields=subfields))
+    return record.as_marc()
+
+
+@pytest.mark.parametrize("batch_size", [1, 100])
+def test_a_duplicate_in_the_file_with_an_available_copy_makes_the_record_available(school, monkeypatch, batch_size):
+    """The second description of a book in one file joins the first; its copy counts in the record's holdings
+    summary whether it came in the same batch (the new record's summary) or a later one (the refresh)."""
+    from django.db import connection
+
+    import catalog.ingest.pipeline
+
+    monkeypatch.setattr(catalog.ingest.pipeline, "BATCH_SIZE", batch_size)
+    data = _record_with_copy("a1", "BC1", lost=True) + _record_with_copy("a2", "BC2", lost=False)
+    report = import_bytes(library=school, data=data, filename="dup.mrc")
+    assert (report.created, report.joined, report.holdings_added) == (1, 1, 2)
+    record = Record.objects.get()
+    assert (record.holding_library_ids, record.available_library_ids) == ([school.pk], [school.pk])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT catalog_refresh_holding_summary(ARRAY(SELECT id FROM catalog_record))")
+    record.refresh_from_db()
+    assert (record.holding_library_ids, record.available_library_ids) == ([school.pk], [school.pk])
