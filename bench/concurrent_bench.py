@@ -1,7 +1,8 @@
 """Imports into a grown catalog, alone and eight at once.
 
     DEBUG=1 .venv/bin/python bench/search_bench.py generate --db silang_bench_search --records 1000000   # once
-    DEBUG=1 .venv/bin/python bench/concurrent_bench.py [--records 20000] [--libraries 8] [--db NAME] [--crowd N]
+    DEBUG=1 .venv/bin/python bench/concurrent_bench.py [--records 20000] [--libraries 8] [--db NAME] [--crowd N] \
+        [--repeat N]
 
 Measures, in one run, on the same generated MARC file (bench/import_bench.py's generator; 1-5 copies each):
 
@@ -152,6 +153,7 @@ def main() -> None:
     parser.add_argument("--libraries", type=int, default=8)
     parser.add_argument("--db", default=GROWN_DB, help="the grown catalog (search_bench.py generate)")
     parser.add_argument("--crowd", type=int, default=0, help="records of the generator's vocabulary added first")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each alone import, alternating; medians")
     args = parser.parse_args()
 
     import import_bench
@@ -167,23 +169,37 @@ def main() -> None:
     prefix = f"9786{seed % 90 + 10:02d}"  # never 978602, the default file's
     import_bench.generate_marc(path, args.records, seed=seed, isbn_prefix=prefix)
 
-    # The reference: an empty, freshly migrated database.
-    empty = import_bench.prepare_database()
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True,
-                   env={**os.environ, "DATABASE_URL": empty, "DEBUG": "1"})  # fmt: skip
-    alone_empty = result(spawn(empty, "EMPTY", path))
     # The grown catalog is migrated by `search_bench.py generate` (and `manage.py migrate` with its URL).
     grown = _url(args.db)
     if args.crowd:
         crowd(grown, args.crowd)
     before, last_id = count_records(grown)
-    codes = [f"G{stamp}", *(f"C{stamp}{n}" for n in range(args.libraries))]
+    alone = [f"G{stamp}{n}" for n in range(args.repeat)]
+    codes = [*alone, *(f"C{stamp}{n}" for n in range(args.libraries))]
+    empties, growns = [], []
     try:
-        alone_grown = result(spawn(grown, codes[0], path))
-        run_at_once(args, grown, codes[1:], path, alone_empty, alone_grown, before)
+        # Alternating, so that a slower minute of the machine falls on both: the reference in an empty, freshly
+        # migrated database, then the grown catalog (each run but the last removed again: every run creates the
+        # file's records there, and the imports at once below meet them).
+        for run, code in enumerate(alone):
+            empty = import_bench.prepare_database()
+            subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True,
+                           env={**os.environ, "DATABASE_URL": empty, "DEBUG": "1"})  # fmt: skip
+            empties.append(result(spawn(empty, "EMPTY", path)))
+            growns.append(result(spawn(grown, code, path)))
+            if run < len(alone) - 1:
+                forget(grown, [code], last_id)
+        if args.repeat > 1:
+            print("empty runs:", ", ".join(f"{r['seconds']:.2f} s" for r in empties))
+            print("grown runs:", ", ".join(f"{r['seconds']:.2f} s" for r in growns))
+        run_at_once(args, grown, codes[len(alone) :], path, _median(empties), _median(growns), before)
     finally:
         forget(grown, codes, last_id)
         path.unlink()
+
+
+def _median(runs: list[dict]) -> dict:
+    return sorted(runs, key=lambda run: run["seconds"])[len(runs) // 2]
 
 
 def run_at_once(args, grown: str, codes: list[str], path: Path, alone_empty: dict, alone_grown: dict, before: int):
