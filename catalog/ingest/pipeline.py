@@ -202,21 +202,19 @@ def _import_bytes(*, library, data, filename, fmt, progress, one_copy_per_record
         return report
     importer = _Importer(library, report, one_copy_per_record=one_copy_per_record)
     done = 0
-    try:
-        with _VectorSession.for_import(total) as vectors:
-            # One batch ahead: the second session computes batch N+1's search vectors while batch N is written.
-            ahead: tuple | None = None
-            for batch in chain(batches, [None]):
-                if batch is not None:
-                    batch = (batch, vectors.submit(batch))
-                if ahead is not None:
-                    importer.run_batch(ahead[0], vectors=ahead[1])
-                    done += len(ahead[0])
-                    if progress:
-                        progress(done, total)
-                ahead = batch
-    finally:
-        importer.release()
+    with _VectorSession.for_import(total) as vectors:
+        # One batch ahead: the second session computes batch N+1's search vectors while batch N is written.
+        ahead: tuple | None = None
+        for batch in chain(batches, [None]):
+            if batch is not None:
+                batch = (batch, vectors.submit(batch))
+            if ahead is not None:
+                importer.run_batch(ahead[0], vectors=ahead[1])
+                done += len(ahead[0])
+                if progress:
+                    progress(done, total)
+            ahead = batch
+    importer.release()
     if report.records_read > len(report.skipped) and not report.copies:
         report.no_copies = no_copies_message(report.records_read - len(report.skipped))
     report.seconds = round(time.monotonic() - started, 3)
@@ -263,7 +261,6 @@ class _Importer:
         if self.fast:
             self.known_barcodes = set(Holding.objects.filter(library=library).values_list("barcode", flat=True))
         self.had_sources = SourceRecord.objects.filter(library=library).exists()
-        self.sender = _Sender()
 
     def release(self) -> None:
         """The import's working state (the features and indexes of every record it met, the file's barcodes and ids)
@@ -274,7 +271,6 @@ class _Importer:
         self.blocks, self.known_features, self.by_isbn, self.seen_barcodes, self.seen_local_ids = {}, {}, {}, {}, {}
         self.known_barcodes, self.probed_isbns, self.probed_keys, self.catalog_blocked = set(), {}, {}, []
         threading.Thread(target=state.clear, name="silang-import-release", daemon=True).start()
-        self.sender.close()
 
     # Messages quote the file (an invalid ISBN, a leader's length): without its control characters, which the job's
     # report (jsonb refuses a NUL) and the pages could not hold.
@@ -545,24 +541,18 @@ class _Importer:
                 new_record_ids={record_id for _entry, record_id in new_records},
                 source_ids={source.pk for source in existing_sources.values()},
             )
-        send = self.sender
-        try:
-            if fast:
-                send.execute("SET LOCAL session_replication_role = replica")
-            self.copy_records(new_records, statuses)
-            self.copy_sources(pending, source_ids)
-            source_of = {}
-            for (entry, record_id), source_id in zip(pending, source_ids, strict=True):
-                holdings_for.append((record_id, entry, source_id))
-                source_of[entry.number] = source_id
-            new_record_ids = {record_id for _entry, record_id in new_records}
-            self.write_holdings(holdings_for, fast=fast, new_record_ids=new_record_ids)
-            if fast:
-                send.execute("SET LOCAL session_replication_role = origin")
-        except BaseException:
-            send.drain(quiet=True)  # the connection is this thread's again before the batch is rolled back
-            raise
-        send.drain()
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+        self.copy_records(new_records, statuses)
+        self.copy_sources(pending, source_ids)
+        source_of = {}
+        for (entry, record_id), source_id in zip(pending, source_ids, strict=True):
+            holdings_for.append((record_id, entry, source_id))
+            source_of[entry.number] = source_id
+        self.write_holdings(holdings_for, fast=fast, new_record_ids={record_id for _entry, record_id in new_records})
+        if fast:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL session_replication_role = origin")
         self.queue_reviews(
             [
                 (record_id, source_of[entry.number], *to_review[entry.number])
@@ -590,11 +580,13 @@ class _Importer:
             out.write(tail.pack(8, record_id, 8, now, 8, now))
         out.write(b"\xff\xff")  # end of data
         out.seek(0)
-        self.sender.copy(
-            "COPY catalog_sourcerecord (id, record_id, library_id, format, local_id, data, original_record_id,"
-            " received_at, updated_at) FROM STDIN WITH (FORMAT binary)",
-            out,
-        )
+        with connection.cursor() as cursor:
+            cursor.copy_expert(
+                "COPY catalog_sourcerecord (id, record_id, library_id, format, local_id, data, original_record_id,"
+                " received_at, updated_at) FROM STDIN WITH (FORMAT binary)",
+                out,
+                COPY_CHUNK,
+            )
 
     def lock_references(self, *, record_ids: set[int], new_record_ids: set[int], source_ids: set[int]) -> None:
         """Before writing with the per-row foreign-key checks off (`session_replication_role = replica`):
@@ -656,22 +648,21 @@ class _Importer:
             [*RECORD_COLUMNS, "id", "match_key", "holding_library_ids", "available_library_ids", "last_added"]
             + ["search_vector"]
         )
-        send = self.sender
-        if given:
-            # The triggers keep the given vectors and leave the words to us (migration 0009).
-            send.execute("SET LOCAL silang.search_vectors_given = on; SET LOCAL silang.search_words_given = on")
-        send.copy(f"COPY catalog_record ({columns}) FROM STDIN", buffer)
-        if given:
-            send.execute("SET LOCAL silang.search_vectors_given = off; SET LOCAL silang.search_words_given = off")
-            # Counted while Postgres writes the records. As the word trigger does: sorted, so that concurrent imports
-            # lock shared words in the same order.
-            ordered = sorted(_suggestion_word_counts(word_lists).items())
-            send.execute(
-                "INSERT INTO catalog_search_word AS sw (word, ndoc)"
-                " SELECT * FROM unnest(%s::text[], %s::int[])"
-                " ON CONFLICT (word) DO UPDATE SET ndoc = sw.ndoc + excluded.ndoc",
-                [[word for word, _n in ordered], [n for _word, n in ordered]],
-            )
+        with connection.cursor() as cursor:
+            if given:
+                # The triggers keep the given vectors and leave the words to us (migration 0009).
+                cursor.execute("SET LOCAL silang.search_vectors_given = on; SET LOCAL silang.search_words_given = on")
+            cursor.copy_expert(f"COPY catalog_record ({columns}) FROM STDIN", buffer, COPY_CHUNK)
+            if given:
+                cursor.execute("SET LOCAL silang.search_vectors_given = off; SET LOCAL silang.search_words_given = off")
+                # As the word trigger does: sorted, so that concurrent imports lock shared words in the same order.
+                ordered = sorted(_suggestion_word_counts(word_lists).items())
+                cursor.execute(
+                    "INSERT INTO catalog_search_word AS sw (word, ndoc)"
+                    " SELECT * FROM unnest(%s::text[], %s::int[])"
+                    " ON CONFLICT (word) DO UPDATE SET ndoc = sw.ndoc + excluded.ndoc",
+                    [[word for word, _n in ordered], [n for _word, n in ordered]],
+                )
 
     # --- deduplication: candidates from the catalog and this import, decided by catalog.matching ----------------
 
@@ -872,23 +863,22 @@ class _Importer:
                     known.write(line)
                     known_count += 1
         columns = ", ".join(_HOLDING_COLUMNS)
-        send = self.sender
         if fresh_count:
             fresh.seek(0)
-            # The insert trigger would check every copy against its record's summary (a fifth of this COPY's time):
-            # the new records' summaries are right already, and the others are refreshed here.
-            send.execute("SET LOCAL silang.holding_summaries_given = on")
-            send.copy(f"COPY catalog_holding ({columns}) FROM STDIN", fresh)
-            send.execute("SET LOCAL silang.holding_summaries_given = off")
-            if others:
-                self.refresh_summaries(others)
+            with connection.cursor() as cursor:
+                # The insert trigger would check every copy against its record's summary (a fifth of this COPY's
+                # time): the new records' summaries are right already, and the others are refreshed here.
+                cursor.execute("SET LOCAL silang.holding_summaries_given = on")
+                cursor.copy_expert(f"COPY catalog_holding ({columns}) FROM STDIN", fresh, COPY_CHUNK)
+                cursor.execute("SET LOCAL silang.holding_summaries_given = off")
+                if others:
+                    self.refresh_summaries(cursor, others)
             self.tally["holdings_added"] += fresh_count
         if known_count:
             known.seek(0)
-            send.drain()  # its counts are read back at once
             self.upsert_holdings(known, known_count)
 
-    def refresh_summaries(self, others: dict[int, set[str]]) -> None:
+    def refresh_summaries(self, cursor, others: dict[int, set[str]]) -> None:
         """The holdings summary of records that got copies in the batch without being new in it (another school's
         record, a duplicate within the file), refreshed where the copies change it, as the insert trigger decides: a
         record that already lists the library as holding (and lending) it, with a copy added today, is not locked and
@@ -897,7 +887,7 @@ class _Importer:
         held = [bool(others[record_id] - {HoldingStatus.WITHDRAWN}) for record_id in ids]
         available = [HoldingStatus.AVAILABLE in others[record_id] for record_id in ids]
         library = self.library.pk
-        self.sender.execute(
+        cursor.execute(
             "SELECT catalog_refresh_holding_summary(ARRAY("
             " SELECT n.id FROM unnest(%s::bigint[], %s::bool[], %s::bool[]) AS n(id, held, available)"
             " JOIN catalog_record r ON r.id = n.id"
@@ -1043,52 +1033,6 @@ def _suggestion_word_counts(word_lists: list[str]) -> dict[str, int]:
     session sends it. Counted for the whole batch at once, in C, and filtered once per distinct word."""
     counts = Counter(chain.from_iterable(set(words.split(" ")) for words in word_lists))
     return {word: n for word, n in counts.items() if 3 <= len(word) <= 40 and not (word.isdigit() and word.isascii())}
-
-
-class _Sender:
-    """A batch's writing statements sent to Postgres in order by a thread of its own, on the import's connection and
-    in its transaction, so that the writer's thread builds the next COPY's rows (sources, copies, word counts) while
-    the server writes the previous one's: that building was a tenth of the writer's time, all of it on the import's
-    critical path. The writer's thread uses the connection again only after `drain`, which also raises the first
-    statement that failed (a later one then failed too, in the aborted transaction)."""
-
-    def __init__(self):
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="silang-sender")
-        self.pending: list[Future] = []
-
-    def execute(self, sql: str, params=None) -> None:
-        self._send(lambda cursor: cursor.execute(sql, params))
-
-    def copy(self, sql: str, data: io.IOBase) -> None:
-        self._send(lambda cursor: cursor.copy_expert(sql, data, COPY_CHUNK))
-
-    def _send(self, work: Callable) -> None:
-        # Django's connection belongs to the writer's thread: the sending thread uses the driver's connection under
-        # it (the same session and transaction), never both at once.
-        connection.ensure_connection()
-        raw = connection.connection
-
-        def run() -> None:
-            with raw.cursor() as cursor:
-                work(cursor)
-
-        self.pending.append(self.pool.submit(run))
-
-    def drain(self, *, quiet: bool = False) -> None:
-        """Wait for everything sent; `quiet`: the batch is failing anyway, so only wait."""
-        failure = None
-        for future in self.pending:
-            try:
-                future.result()
-            except BaseException as exc:  # noqa: BLE001 - the first one is raised below, after all have finished
-                failure = failure or exc
-        self.pending = []
-        if failure is not None and not quiet:
-            raise failure
-
-    def close(self) -> None:
-        self.drain(quiet=True)
-        self.pool.shutdown(wait=True)
 
 
 class _NoVectors:

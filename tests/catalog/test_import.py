@@ -894,30 +894,6 @@ def test_a_parsed_piece_travels_as_marshal_bytes_or_else_pickled():
     assert _marshalled(odd) is odd and _unmarshalled(odd) == odd
 
 
-def test_the_sending_thread_raises_the_first_failure_once_everything_sent_has_finished():
-    """A batch's statements go to Postgres from a thread of their own: a failure comes back to the writer at `drain`,
-    after the statements sent behind it (refused too, in the aborted transaction) have finished, and the connection
-    is the writer's again."""
-    import psycopg2.errors
-    from django.db import connection, transaction
-
-    from catalog.ingest.pipeline import _Sender
-
-    sender = _Sender()
-    try:
-        with pytest.raises(psycopg2.errors.DivisionByZero), transaction.atomic():
-            sender.execute("SELECT 1")
-            sender.execute("SELECT 1 / 0")
-            sender.execute("SELECT 2")
-            sender.drain()
-        assert sender.pending == []
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 3")
-            assert cursor.fetchone() == (3,)
-    finally:
-        sender.close()
-
-
 def _record_with_copy(local_id: str, barcode: str, *, lost: bool) -> bytes:
     record = pymarc.Record(force_utf8=True)
     record.add_field(pymarc.Field(tag="001", data=local_id))
