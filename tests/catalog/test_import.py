@@ -637,13 +637,26 @@ def _words_the_trigger_would_count():
         return dict(cursor.fetchall())
 
 
+def _assert_vectors_and_words_are_the_triggers():
+    """Every record's search vector, and the suggestion words' counts, as the triggers would have made them."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM catalog_record WHERE search_vector IS DISTINCT FROM catalog_record_tsv(title,"
+            " subtitle, responsibility, authors, subjects, series, summary, publisher)"
+        )
+        assert cursor.fetchone()[0] == 0
+        cursor.execute("SELECT word, ndoc FROM catalog_search_word")
+        assert dict(cursor.fetchall()) == _words_the_trigger_would_count()
+
+
 @pytest.mark.parametrize("session_works", [True, False])
 def test_vectors_and_words_from_the_second_session_are_what_the_triggers_give(
     school, data_file, settings, monkeypatch, session_works
 ):
     """A big import computes search vectors and suggestion words in a second session while it writes; the
     catalog must end up exactly as if the triggers had done it, and if that session fails, they do."""
-    from django.db import connection
 
     import catalog.ingest.pipeline
 
@@ -670,20 +683,12 @@ def test_vectors_and_words_from_the_second_session_are_what_the_triggers_give(
     assert report.created == Record.objects.count() > 900
     assert sum(computed) == (1000 if session_works else 0)
     assert set(left) <= {0}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM catalog_record WHERE search_vector IS DISTINCT FROM catalog_record_tsv(title,"
-            " subtitle, responsibility, authors, subjects, series, summary, publisher)"
-        )
-        assert cursor.fetchone()[0] == 0
-        cursor.execute("SELECT word, ndoc FROM catalog_search_word")
-        assert dict(cursor.fetchall()) == _words_the_trigger_would_count()
+    _assert_vectors_and_words_are_the_triggers()
 
 
 def test_vectors_of_texts_with_backslashes_and_quotes_come_back_escaped_for_copy(school, monkeypatch, settings):
     """The second session's vectors are read back as text and escaped for the writing session's COPY: texts with
     backslashes, quotes and tabs must reach the catalog exactly as the trigger makes their vectors."""
-    from django.db import connection
 
     import catalog.ingest.pipeline
 
@@ -703,14 +708,7 @@ def test_vectors_of_texts_with_backslashes_and_quotes_come_back_escaped_for_copy
         records.append(record.as_marc())
     report = import_bytes(library=school, data=b"".join(records), filename="tricky.mrc")
     assert report.created == 20
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM catalog_record WHERE search_vector IS DISTINCT FROM catalog_record_tsv(title,"
-            " subtitle, responsibility, authors, subjects, series, summary, publisher)"
-        )
-        assert cursor.fetchone()[0] == 0
-        cursor.execute("SELECT word, ndoc FROM catalog_search_word")
-        assert dict(cursor.fetchall()) == _words_the_trigger_would_count()
+    _assert_vectors_and_words_are_the_triggers()
 
 
 def test_a_given_search_vector_counts_only_for_the_import_that_says_so(school):
