@@ -882,7 +882,8 @@ class _Importer:
         """The holdings summary of records that got copies in the batch without being new in it (another school's
         record, a duplicate within the file), refreshed where the copies change it, as the insert trigger decides: a
         record that already lists the library as holding (and lending) it, with a copy added today, is not locked and
-        aggregated again (a quarter second for the 7,544 duplicates of the 100,000-record benchmark file)."""
+        aggregated again (the 100,000-record benchmark file, whose 7,544 duplicates join its own records: 0.24 s of
+        refreshing down to 0.10 s)."""
         ids = sorted(others)
         held = [bool(others[record_id] - {HoldingStatus.WITHDRAWN}) for record_id in ids]
         available = [HoldingStatus.AVAILABLE in others[record_id] for record_id in ids]
