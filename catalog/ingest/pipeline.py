@@ -18,7 +18,6 @@ import io
 import os
 import random
 import struct
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -214,7 +213,6 @@ def _import_bytes(*, library, data, filename, fmt, progress, one_copy_per_record
                 if progress:
                     progress(done, total)
             ahead = batch
-    importer.release()
     if report.records_read > len(report.skipped) and not report.copies:
         report.no_copies = no_copies_message(report.records_read - len(report.skipped))
     report.seconds = round(time.monotonic() - started, 3)
@@ -261,16 +259,6 @@ class _Importer:
         if self.fast:
             self.known_barcodes = set(Holding.objects.filter(library=library).values_list("barcode", flat=True))
         self.had_sources = SourceRecord.objects.filter(library=library).exists()
-
-    def release(self) -> None:
-        """The import's working state (the features and indexes of every record it met, the file's barcodes and ids)
-        is freed by a thread of its own: for 100,000 records that is ~0.2 s of deallocation at the very end, when
-        nothing else is left to run beside it, and the caller (a job writing its report) need not wait for it."""
-        state = [self.blocks, self.known_features, self.by_isbn, self.seen_barcodes, self.seen_local_ids]
-        state += [self.known_barcodes, self.probed_isbns, self.probed_keys, self.catalog_blocked]
-        self.blocks, self.known_features, self.by_isbn, self.seen_barcodes, self.seen_local_ids = {}, {}, {}, {}, {}
-        self.known_barcodes, self.probed_isbns, self.probed_keys, self.catalog_blocked = set(), {}, {}, []
-        threading.Thread(target=state.clear, name="silang-import-release", daemon=True).start()
 
     # Messages quote the file (an invalid ISBN, a leader's length): without its control characters, which the job's
     # report (jsonb refuses a NUL) and the pages could not hold.
