@@ -12,7 +12,8 @@ transaction only):
 - silang.search_words_given = on: catalog_record_words_trg leaves the suggestion words to the importer, which
   adds the whole batch's words in one statement.
 - silang.holding_summaries_given = on: the holdings insert trigger checks nothing; the importer's COPY of new copies
-  says so, its new records carrying their summary already, and refreshes the other records it added copies to.
+  says so, its new records carrying their summary already, and refreshes the other records it added copies to where
+  catalog_summaries_changed (the trigger's own test) says their summary changes.
 - silang.summary_refresh (set by catalog_refresh_holding_summary itself): the record's update by the holdings
   summary is not a change of its text, so the search trigger skips it.
 - Record.match_features (the deduplication features a nightly task keeps with the records) is emptied by
@@ -60,19 +61,9 @@ BEGIN
                                      OR n.date_added > coalesce(r.last_added, '-infinity'::date)))
             $q$ INTO changed;
         ELSE
-            changed := ARRAY(
-                SELECT n.record_id
-                  FROM (SELECT record_id, array_agg(library_id) AS held,
-                               coalesce(array_agg(library_id) FILTER (WHERE status = 'available'), '{}') AS avail,
-                               max(date_added) AS newest
-                          FROM new_rows WHERE status <> 'withdrawn' GROUP BY record_id) n
-                 CROSS JOIN LATERAL (
-                    SELECT 1 FROM catalog_record r
-                     WHERE r.id = n.record_id
-                       AND (NOT n.held <@ r.holding_library_ids
-                            OR NOT n.avail <@ r.available_library_ids
-                            OR n.newest > coalesce(r.last_added, '-infinity'::date))
-                    OFFSET 0) AS differs);
+            SELECT catalog_summaries_changed(array_agg(record_id), array_agg(library_id), array_agg(status::text),
+                                             array_agg(date_added))
+              INTO changed FROM new_rows;
         END IF;
         PERFORM catalog_refresh_holding_summary(changed);
     ELSIF TG_OP = 'DELETE' THEN
@@ -89,6 +80,28 @@ BEGIN
     END IF;
     RETURN NULL;
 END $function$
+
+"""
+
+FUNCTIONS["catalog_summaries_changed"] = r"""
+CREATE OR REPLACE FUNCTION public.catalog_summaries_changed(record_ids bigint[], library_ids bigint[], statuses text[], added date[])
+ RETURNS bigint[]
+ LANGUAGE sql
+ STABLE
+AS $function$ SELECT ARRAY(
+    SELECT n.record_id
+      FROM (SELECT record_id, array_agg(library_id) AS held,
+                   coalesce(array_agg(library_id) FILTER (WHERE status = 'available'), '{}') AS avail,
+                   max(date_added) AS newest
+              FROM unnest(record_ids, library_ids, statuses, added) AS c(record_id, library_id, status, date_added)
+             WHERE status <> 'withdrawn' GROUP BY record_id) n
+     CROSS JOIN LATERAL (
+        SELECT 1 FROM catalog_record r
+         WHERE r.id = n.record_id
+           AND (NOT n.held <@ r.holding_library_ids
+                OR NOT n.avail <@ r.available_library_ids
+                OR n.newest > coalesce(r.last_added, '-infinity'::date))
+        OFFSET 0) AS differs) $function$
 
 """
 
